@@ -1,0 +1,6 @@
+/** The list of command modules; each registers its subcommands on the program. */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];
