@@ -93,7 +93,7 @@ export const ascii = (length: number): FieldCodec<string> => ({
 
 /** A field whose bytes must equal a constant (a signature such as `$FPT`). */
 export function magic<T>(inner: FieldCodec<T>, value: T): FieldCodec<T> {
-  const equals = inner.equals ?? ((a: T, b: T) => a === b);
+  const equals = (a: T, b: T): boolean => (inner.equals ? inner.equals(a, b) : a === b);
   return { ...inner, kind: `${inner.kind} magic`, expected: value, fallback: value, equals };
 }
 /** Magic given as an ASCII string, stored without padding (e.g. `magicAscii('$CPD')`). */
