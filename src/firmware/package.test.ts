@@ -48,6 +48,6 @@ test('malformed packages are refused with the field at fault', () => {
   rejects((b) => { b[0x30] = 0x58; return b; }, /entry\[0\]\.name/);
   rejects((b) => { b.set(Buffer.from('FTPR'), 0x60); return b; }, /entry\[1\]\.name/);
   rejects((b) => { b[0x38] = 0xff; return b; }, /entry\[0\]\.offset/);
-  rejects((b) => { b[b.length - 1] ^= 1; return b; }, /entry\[1\]\.sha256/);
+  rejects((b) => { b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 1; return b; }, /entry\[1\]\.sha256/);
   rejects((b) => b.subarray(0, b.length - 1), /entry\[1\]\.offset/);
 });
