@@ -28,7 +28,7 @@ export function rsaModulusBits(key: KeyObject): number | undefined {
 
 /** The little-endian key block of an RSA-2048 public (or private) key. */
 export function keyBlockOf(key: KeyObject): RsaKeyBlock {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' });
   if (jwk.kty !== 'RSA' || jwk.n === undefined || jwk.e === undefined) throw new TypeError('not an RSA key');
   const modulusBE = Buffer.from(jwk.n, 'base64url');
   if (modulusBE.length !== RSA_2048_BYTES) throw new RangeError(`RSA modulus is ${modulusBE.length * 8} bits, expected 2048`);

@@ -1,6 +1,7 @@
 /** The list of command modules; each registers its subcommands on the program. */
 import type { Command } from 'commander';
+import { registerKeys } from './keys.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerKeys];

@@ -1,0 +1,3 @@
+/** Public API of "manufacturing": development keys and the fuse file. */
+export * from './keys.js';
+export * from './fuses.js';
