@@ -1,7 +1,8 @@
 /** The list of command modules; each registers its subcommands on the program. */
 import type { Command } from 'commander';
 import { registerKeys } from './keys.js';
+import { registerFlash } from './flash.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash];
