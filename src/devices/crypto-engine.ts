@@ -95,20 +95,24 @@ export class CryptoSession {
 
   /** Imports caller-provided AES (16 or 32 bytes) or HMAC key bytes; copied, so the caller may wipe its own. */
   importSecretKey(kind: 'aes' | 'hmac', bytes: Uint8Array): Promise<KeyHandle> {
-    if (kind === 'aes' && bytes.length !== 16 && bytes.length !== 32) throw new RangeError('AES keys are 16 or 32 bytes');
-    if (bytes.length === 0) throw new RangeError('key must not be empty');
-    return Promise.resolve(this.#storeSecret(kind, Buffer.from(bytes)));
+    return settle(() => {
+      if (kind === 'aes' && bytes.length !== 16 && bytes.length !== 32) throw new RangeError('AES keys are 16 or 32 bytes');
+      if (bytes.length === 0) throw new RangeError('key must not be empty');
+      return this.#storeSecret(kind, Buffer.from(bytes));
+    });
   }
 
   /** Imports an RSA or EC private key (PKCS#8 DER). @throws TypeError when not PKCS#8 */
   importPrivateKey(pkcs8: Uint8Array): Promise<KeyHandle> {
-    let key: KeyObject;
-    try {
-      key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-    } catch {
-      throw new TypeError('private key is not PKCS#8 DER');
-    }
-    return Promise.resolve(this.keys.add(this.owner, 'private', key));
+    return settle(() => {
+      let key: KeyObject;
+      try {
+        key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+      } catch {
+        throw new TypeError('private key is not PKCS#8 DER');
+      }
+      return this.keys.add(this.owner, 'private', key);
+    });
   }
 
   /** Generates an RSA or EC key pair inside the engine; returns its handle and SPKI public key. */
@@ -121,7 +125,7 @@ export class CryptoSession {
 
   /** The SPKI DER public key of one of this owner's private keys. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   publicKey(handle: KeyHandle): Promise<Uint8Array> {
-    return Promise.resolve(publicKeyOf(this.keys.use(this.owner, handle, 'private')));
+    return settle(() => publicKeyOf(this.keys.use(this.owner, handle, 'private')));
   }
 
   /** Forgets a key. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
@@ -149,10 +153,12 @@ export class CryptoSession {
 
   /** HMAC of `data` under an HMAC key handle. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   hmac(handle: KeyHandle, algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-    const key = this.keys.use(this.owner, handle, 'hmac');
-    const name = NODE_HASH[algorithm];
-    if (!name) throw new RangeError(`unknown hash ${String(algorithm)}`);
-    return Promise.resolve(new Uint8Array(createHmac(name, key).update(data).digest()));
+    return settle(() => {
+      const key = this.keys.use(this.owner, handle, 'hmac');
+      const name = NODE_HASH[algorithm];
+      if (!name) throw new RangeError(`unknown hash ${String(algorithm)}`);
+      return new Uint8Array(createHmac(name, key).update(data).digest());
+    });
   }
 
   /** Checks an HMAC in constant time. */
@@ -163,12 +169,12 @@ export class CryptoSession {
 
   /** Signs with one of this owner's private keys. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   sign(handle: KeyHandle, algorithm: SignatureAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-    return signData(this.keys.use(this.owner, handle, 'private'), algorithm, data);
+    return settle(() => signData(this.keys.use(this.owner, handle, 'private'), algorithm, data));
   }
 
   /** Verifies a signature with a public key (SPKI DER): public keys need no handle. */
   verify(publicKey: Uint8Array, algorithm: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    return verifyData(publicKey, algorithm, data, signature);
+    return settle(() => verifyData(publicKey, algorithm, data, signature));
   }
 
   /** DRNG output: `length` (1..65536) random bytes from the operating system's CSPRNG. */
@@ -184,7 +190,7 @@ export class CryptoSession {
 
   /** base^exponent mod modulus (constant-size inputs; NOT constant-time, see modular-exponentiation.ts). */
   modularExponentiation(base: Uint8Array, exponent: Uint8Array, modulus: Uint8Array): Promise<Uint8Array> {
-    return Promise.resolve(modularExponentiation(base, exponent, modulus));
+    return settle(() => modularExponentiation(base, exponent, modulus));
   }
 
   #storeSecret(kind: 'aes' | 'hmac', bytes: Buffer): KeyHandle {
@@ -206,4 +212,9 @@ export class CryptoSession {
     const [out] = await Promise.all([aesPooled(webKey, parameters, data, encrypt), timing]);
     return out;
   }
+}
+
+/** Runs `work` so that a synchronous throw becomes a rejection, as callers of an async API expect. */
+function settle<T>(work: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
 }

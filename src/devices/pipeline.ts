@@ -60,9 +60,9 @@ export async function runOverlapped<T>(setup: PipelineSetup<T>): Promise<T[]> {
       parseError = error;
     }
     const settled = await Promise.allSettled(work);
-    if (parseError !== undefined) throw parseError instanceof Error ? parseError : new Error(String(parseError));
+    if (parseError !== undefined) throw asError(parseError);
     const failed = settled.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    if (failed) throw asError(failed.reason);
   }
   return results;
 }
@@ -109,4 +109,8 @@ class Stages<T> {
     if (!buffer) throw new RangeError(`no buffer for chunk ${index}`);
     return buffer;
   }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error('pipeline stage failed with a non-Error value', { cause: value });
 }
