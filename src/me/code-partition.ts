@@ -155,7 +155,11 @@ export interface ParsedCodePartition {
  * @throws DecodeError naming the structure, field and absolute offset at fault.
  */
 export function parseCodePartition(bytes: Uint8Array, name: CodePartitionName, base = 0): ParsedCodePartition {
-  const cpd = parseCpd(bytes, base, name);
+  return parseCodePartitionFiles(bytes, name, parseCpd(bytes, base, name), base);
+}
+
+/** The part of parseCodePartition after the `$CPD` directory was parsed (the ROM reports them apart). */
+export function parseCodePartitionFiles(bytes: Uint8Array, name: CodePartitionName, cpd: Cpd, base = 0): ParsedCodePartition {
   const fileBytes = (f: CpdFile): Uint8Array => bytes.subarray(f.offset, f.offset + f.length);
   const man = cpd.entries.find((e) => e.name === `${name}.man`);
   if (!man) throw new DecodeError({ structure: '$CPD', field: 'entries', offset: base, reason: 'missing manifest', expected: `${name}.man` });

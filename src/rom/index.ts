@@ -1,0 +1,4 @@
+/** Public API of the ROM: partition verification, the boot decision, the boot log. */
+export * from './boot-log.js';
+export * from './verify.js';
+export * from './boot.js';
