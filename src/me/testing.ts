@@ -24,6 +24,6 @@ export function testFuses(overrides: Partial<{ firmwareKeyHash: string; platform
 }
 
 /** A complete 8 MiB-layout ME region signed with testKeys().signing. */
-export function testMeRegion(overrides: Partial<FirmwareBuildOptions> = {}): Uint8Array {
+export function testMeRegion(overrides: Partial<FirmwareBuildOptions & { regionSize: number }> = {}): Uint8Array {
   return buildFirmwareMeRegion({ definition: testDefinition(), signingKey: testKeys().signing, date: TEST_DATE, regionSize: REGION_SIZE_8M, ...overrides });
 }
