@@ -78,13 +78,15 @@ function headerProblem(header: AreaHeaderValue, layout: PartitionLayout): string
   return undefined;
 }
 
+const ERASED_CHUNK = Buffer.alloc(64 * 1024, ERASED_BYTE);
+
 /** Absolute offset of the first byte in the range that is not erased, or -1. */
 export function firstNonErased(store: PartitionStore, offset: number, length: number): number {
-  const chunk = store.sectorSize;
+  const chunk = Math.min(store.sectorSize, ERASED_CHUNK.length);
   for (let at = offset; at < offset + length; at += chunk) {
     const bytes = store.read(at, Math.min(chunk, offset + length - at));
-    const index = bytes.findIndex((b) => b !== ERASED_BYTE);
-    if (index >= 0) return at + index;
+    if (ERASED_CHUNK.compare(bytes, 0, bytes.length, 0, bytes.length) === 0) continue;
+    return at + bytes.findIndex((b) => b !== ERASED_BYTE);
   }
   return -1;
 }
