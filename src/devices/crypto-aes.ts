@@ -19,7 +19,7 @@ export interface AesParameters {
   readonly additionalData?: Uint8Array;
 }
 
-/** Inputs below this size take the synchronous path. */
+/** Default size from which inputs take the thread-pool path (see CryptoEngineOptions.offloadThresholdBytes). */
 export const AES_THREAD_POOL_THRESHOLD = 64 * 1024;
 export const GCM_TAG_BYTES = 16;
 

@@ -32,6 +32,11 @@ export interface CryptoEngineOptions {
   readonly deviceSecret: Uint8Array;
   /** Optional modelled throughput of AES (bulk) operations. */
   readonly throughput?: ThroughputModel;
+  /**
+   * AES and hash inputs of at least this many bytes run on the libuv thread pool (default 64 KiB);
+   * smaller ones run synchronously. Infinity keeps everything on the calling thread.
+   */
+  readonly offloadThresholdBytes?: number;
 }
 
 /** The per-platform crypto engine. */
@@ -39,12 +44,15 @@ export class CryptoEngine {
   readonly #keys = new KeyTable();
   readonly #secret: Buffer;
   readonly #clock: DeviceClock;
+  readonly #offload: number;
 
   /** @throws RangeError when the device secret is shorter than 16 bytes. */
   constructor(options: CryptoEngineOptions) {
     if (!(options.deviceSecret instanceof Uint8Array) || options.deviceSecret.length < 16) throw new RangeError('deviceSecret must be at least 16 bytes');
     this.#secret = Buffer.from(options.deviceSecret);
     this.#clock = new DeviceClock(options.throughput);
+    this.#offload = options.offloadThresholdBytes ?? AES_THREAD_POOL_THRESHOLD;
+    if (!(this.#offload >= 0)) throw new RangeError('offloadThresholdBytes must be a non-negative number');
   }
 
   /**
@@ -52,7 +60,7 @@ export class CryptoEngine {
    * @example const crypto = engine.session('amt'); const key = await crypto.deriveKey('storage');
    */
   session(owner: OwnerId): CryptoSession {
-    return new CryptoSession(owner, this.#keys, this.#secret, this.#clock);
+    return new CryptoSession(owner, this.#keys, this.#secret, this.#clock, this.#offload);
   }
 
   /** Number of keys held (all owners). */
@@ -83,6 +91,7 @@ export class CryptoSession {
     private readonly keys: KeyTable,
     private readonly secret: Buffer,
     private readonly clock: DeviceClock,
+    private readonly offloadThreshold: number,
   ) {}
 
   /** Derives a key from the device secret with HKDF-SHA-256 (info = kind:label); it never leaves the engine. */
@@ -147,7 +156,7 @@ export class CryptoSession {
   async digest(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
     const name = NODE_HASH[algorithm];
     if (!name) throw new RangeError(`unknown hash ${String(algorithm)}`);
-    if (data.length < AES_THREAD_POOL_THRESHOLD) return new Uint8Array(createHash(name).update(data).digest());
+    if (data.length < this.offloadThreshold) return new Uint8Array(createHash(name).update(data).digest());
     return new Uint8Array(await webcrypto.subtle.digest(algorithm, data));
   }
 
@@ -203,7 +212,7 @@ export class CryptoSession {
     checkAesParameters(parameters);
     const key = this.keys.use(this.owner, handle, 'aes');
     const timing = this.clock.occupy(data.length);
-    if (data.length < AES_THREAD_POOL_THRESHOLD) {
+    if (data.length < this.offloadThreshold) {
       const out = aesSync(key, parameters, data, encrypt);
       await timing;
       return out;
