@@ -12,6 +12,8 @@ import { compact, advanceCounter } from './compaction.js';
 import { encodeRecord, payloadLength, valuePositions } from './record.js';
 import { checkKey, checkTransaction, type TransactionOperation } from './validate.js';
 
+const MAX_SEQUENCE = 0xffffffff;
+
 export interface NvramStats {
   readonly generation: number;
   readonly sequence: number;
@@ -54,6 +56,12 @@ export class NvramEngine {
     throw new NvramError('VME_ERR_NVRAM_INTEGRITY', `value of ${namespace}/${key} at 0x${entry.offset.toString(16)} changed on flash since it was verified`, { namespace, key, offset: entry.offset });
   }
 
+  has(namespace: string, key: string): boolean {
+    this.#checkUsable();
+    checkKey(key);
+    return this.#state.index.get(namespace)?.entries.has(key) ?? false;
+  }
+
   keys(namespace: string, prefix = ''): string[] {
     this.#checkUsable();
     return [...(this.#state.index.get(namespace)?.entries.keys() ?? [])].filter((key) => key.startsWith(prefix)).sort();
@@ -72,6 +80,7 @@ export class NvramEngine {
     }
     this.#checkLimits(namespace, operations);
     const state = this.#state;
+    if (state.sequence >= MAX_SEQUENCE) this.#reject(namespace, new NvramError('VME_ERR_NVRAM_FULL', `NVRAM sequence numbers are exhausted at ${state.sequence}; format to continue`, { sequence: state.sequence }));
     const fits = state.writeOffset + recordSize(payload) <= this.context.layout.areaEnd(state.area);
     this.#update(() => (fits ? this.#append(namespace, operations) : compact(this.context, state, { pending: { namespace, operations } })));
   }

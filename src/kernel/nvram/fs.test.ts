@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonFileCounter, LIMITS, MemoryPartitionStore, NvramFileSystem, NvramNamespace, isNvramError } from './index.js';
+import { JsonFileCounter, LIMITS, MemoryCounter, MemoryPartitionStore, NvramFileSystem, NvramNamespace, isNvramError } from './index.js';
 import { SECRET, rig, text } from './test-fixtures.js';
 
 const code = (c: string) => (e: unknown) => isNvramError(e) && e.code === c;
@@ -157,4 +157,13 @@ test('many instances coexist without shared state', () => {
   const rigs = Array.from({ length: 20 }, () => rig(0x2000 * 2));
   rigs.forEach((r, i) => r.mount().namespace('amt').put('id', text(String(i))));
   rigs.forEach((r, i) => assert.deepEqual(r.mount().namespace('amt').get('id'), text(String(i))));
+});
+
+test('sequence numbers stop at u32 with a typed error instead of wrapping', () => {
+  const store = new MemoryPartitionStore(0x4000);
+  const counter = new MemoryCounter(0xfffffffe);
+  const fs = NvramFileSystem.format({ store, secret: SECRET, counter });
+  assert.equal(fs.stats().sequence, 0xffffffff);
+  assert.throws(() => fs.namespace('amt').put('k', text('v')), code('VME_ERR_NVRAM_FULL'));
+  assert.deepEqual(NvramFileSystem.mount({ store, secret: SECRET, counter }).namespaces(), []);
 });

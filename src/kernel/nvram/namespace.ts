@@ -24,7 +24,7 @@ export class NvramNamespace {
   }
 
   has(key: string): boolean {
-    return this.#engine.get(this.name, key) !== undefined;
+    return this.#engine.has(this.name, key);
   }
 
   put(key: string, value: Uint8Array): void {
@@ -33,7 +33,7 @@ export class NvramNamespace {
 
   /** Deletes the key; returns false (and writes nothing) when it was absent. */
   delete(key: string): boolean {
-    if (this.#engine.keys(this.name).indexOf(key) < 0) return false;
+    if (!this.#engine.has(this.name, key)) return false;
     this.#engine.commit(this.name, [{ type: 'delete', key }]);
     return true;
   }
