@@ -1,0 +1,3 @@
+/** Whole-image operations used by the CLI: build a platform, boot it through the ROM, inspect it. */
+export * from './files.js';
+export * from './build.js';
