@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   VME_ERR_VERIFY_HASH: { meaning: 'Firmware verification failed: a partition, metadata or module hash does not match the signed manifest.', exit: EXIT.failure },
   VME_ERR_VERIFY_PLATFORM: { meaning: 'Firmware verification failed: the firmware is bound to another platform.', exit: EXIT.failure },
   VME_ERR_VERIFY_ROLLBACK: { meaning: 'Firmware verification failed: its anti-rollback SVN is below the fused floor.', exit: EXIT.denied },
+  // Firmware update (src/firmware).
+  VME_ERR_UPDATE_PACKAGE: { meaning: 'The update package lacks FTPR or NFTP, or its partitions disagree on platform, version or SVN.', exit: EXIT.badInput },
+  VME_ERR_UPDATE_FIT: { meaning: 'A package partition does not fit its $FPT slot in the image (or the image has no such code partition).', exit: EXIT.badInput },
+  VME_ERR_UPDATE_READBACK: { meaning: 'A partition read back after writing differs from the package: the flash write did not take.', exit: EXIT.io },
   // Engine NVRAM file system (src/kernel/nvram).
   VME_ERR_NVRAM_INTEGRITY: { meaning: 'The NVRAM partition holds bytes that fail their MAC or structure checks: tampered, corrupted or garbage data.', exit: EXIT.failure },
   VME_ERR_NVRAM_REPLAY: { meaning: 'The NVRAM partition is older (or newer) than the anti-replay counter allows: a rolled-back or swapped image.', exit: EXIT.failure },
