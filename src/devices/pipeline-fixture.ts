@@ -1,8 +1,11 @@
 /**
  * A ready-made pipeline platform for tests and the benchmark: host DRAM holding `count` AES-GCM
  * encrypted chunks, a DMA channel granted that window and three engine buffers, a crypto session
- * with the key, and a parse function (a checksum of 32-bit words, `passes` times over).
+ * with the key, and a parse function (a checksum of 32-bit words, `passes` times over; with
+ * `parseMilliseconds`, one pass and then busy work on the main thread until that much time has
+ * passed, so the benchmark's parse stage has a fixed cost whatever the JIT or a noisy VM does).
  */
+import { performance } from 'node:perf_hooks';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { CryptoEngine } from './crypto-engine.js';
 import { DmaEngine, UntrustedHostRange } from './dma.js';
@@ -15,6 +18,8 @@ export interface PipelineFixtureOptions {
   readonly count: number;
   readonly chunkBytes: number;
   readonly parsePasses?: number;
+  /** When set, each parse takes at least this long on the main thread. */
+  readonly parseMilliseconds?: number;
   readonly dmaThroughput?: ThroughputModel;
   readonly cryptoThroughput?: ThroughputModel;
 }
@@ -47,7 +52,8 @@ export async function pipelineFixture(options: PipelineFixtureOptions): Promise<
   const key = await crypto.importSecretKey('aes', keyBytes);
   keyBytes.fill(0);
   const passes = options.parsePasses ?? 1;
-  return { channel, crypto, key, buffers, chunks, parse: (plaintext) => checksum(plaintext, passes) };
+  const minimum = options.parseMilliseconds ?? 0;
+  return { channel, crypto, key, buffers, chunks, parse: (plaintext) => parseFor(plaintext, passes, minimum) };
 }
 
 /** The "parse" stage: a rolling checksum over 32-bit little-endian words, repeated `passes` times. */
@@ -58,4 +64,11 @@ export function checksum(data: Uint8Array, passes: number): number {
     for (let i = 0; i < words.length; i++) sum = (Math.imul(sum, 31) + (words[i] ?? 0)) >>> 0;
   }
   return sum;
+}
+
+function parseFor(plaintext: Uint8Array, passes: number, minimumMilliseconds: number): number {
+  const start = performance.now();
+  let sum = checksum(plaintext, passes);
+  while (performance.now() - start < minimumMilliseconds) sum = checksum(plaintext.subarray(0, 4096), 1) ^ sum;
+  return minimumMilliseconds > 0 ? checksum(plaintext, 1) : sum;
 }
