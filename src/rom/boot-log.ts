@@ -6,7 +6,7 @@ import type { ErrorCode } from '../common/errors.js';
 import type { CodePartitionName } from '../me/code-partition.js';
 
 export const ROM_CHECKS = [
-  'fpt', 'partition', 'cpd', 'manifest', 'key', 'signature', 'partition-hash', 'metadata-hash', 'module-hash', 'platform', 'rollback', 'apps', 'decision',
+  'descriptor', 'fpt', 'partition', 'cpd', 'manifest', 'key', 'signature', 'partition-hash', 'metadata-hash', 'module-hash', 'platform', 'rollback', 'apps', 'decision',
 ] as const;
 export type RomCheck = (typeof ROM_CHECKS)[number];
 
@@ -24,6 +24,7 @@ export interface BootLogEntry {
 
 /** The error code a failed check stands for (for callers that turn a verdict into an error). */
 export const CHECK_ERROR_CODES: Record<RomCheck, ErrorCode> = {
+  descriptor: 'VME_ERR_VERIFY_STRUCTURE',
   fpt: 'VME_ERR_VERIFY_STRUCTURE',
   partition: 'VME_ERR_VERIFY_STRUCTURE',
   cpd: 'VME_ERR_VERIFY_STRUCTURE',

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { registerKeys } from './keys.js';
 import { registerFlash } from './flash.js';
+import { registerImage } from './image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage];
