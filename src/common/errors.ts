@@ -12,6 +12,7 @@ export const EXIT = {
   badInput: 3, // an input file is malformed (decode error)
   denied: 4, // refused by an access rule (flash master access, anti-rollback, signature policy)
   io: 5, // a file could not be read or written
+  degraded: 6, // it worked, degraded: e.g. only the recovery firmware boots
   internal: 70, // a bug in vme
 } as const;
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
