@@ -71,6 +71,13 @@ export const ERROR_CODES = {
   VME_ERR_NVRAM_POWER_LOSS: { meaning: 'A simulated power loss interrupted an NVRAM store operation (fault injection).', exit: EXIT.io },
   VME_ERR_NVRAM_STALE: { meaning: 'The NVRAM instance is unusable because a storage failure interrupted an update; mount again.', exit: EXIT.failure },
   VME_ERR_NVRAM_COUNTER: { meaning: 'The anti-replay counter store is unreadable, malformed or did not advance as expected.', exit: EXIT.io },
+  // Engine kernel (src/kernel, src/engine): capabilities, inter-app calls, supervisor.
+  VME_ERR_CAPABILITY_DENIED: { meaning: "An app used a capability its manifest does not grant, or an operation the capability does not offer; the kernel refused it and wrote an audit event.", exit: EXIT.denied },
+  VME_ERR_IPC_DENIED: { meaning: 'An inter-app call names an unknown operation or a caller the interface does not allow.', exit: EXIT.denied },
+  VME_ERR_IPC_INVALID: { meaning: "A call's arguments or reply do not match the declared interface: missing or extra fields, wrong types, or over the size limit.", exit: EXIT.badInput },
+  VME_ERR_APP_UNAVAILABLE: { meaning: 'The app is not serving: it is restarting after a fault, was given up by the supervisor, or the engine is stopped or down.', exit: EXIT.failure },
+  VME_ERR_APP_FAULT: { meaning: 'The app faulted while handling the request (it threw, hung past its deadline or exceeded its memory budget); the supervisor restarts it.', exit: EXIT.failure },
+  VME_ERR_APP_MODULE: { meaning: 'The verified manifest names an app for which this build has no code, or its module does not export an app.', exit: EXIT.failure },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
