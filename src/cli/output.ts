@@ -1,4 +1,5 @@
 /** Output helpers shared by all commands: JSON or human text, errors on stderr. */
+import { relative } from 'node:path';
 import type { VmeError } from '../common/errors.js';
 
 export interface OutputOptions {
@@ -33,4 +34,12 @@ export function parseSize(text: string): number {
   const unit = (m[2] ?? '').toUpperCase()[0];
   const mult = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;
   return n * mult;
+}
+
+/** How the user can invoke this same `vme` again from their current directory (e.g. `./bin/vme.js`). */
+export function selfCommand(): string {
+  const script = process.argv[1];
+  if (!script || /(^|\/)vme$/.test(script)) return 'vme';
+  const rel = relative(process.cwd(), script);
+  return rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`;
 }

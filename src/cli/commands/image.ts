@@ -5,7 +5,7 @@ import { VmeError, EXIT } from '../../common/errors.js';
 import { loadKeys, DEFAULT_KEYS_DIR, readFuses, writeFusesAtomic, fusesPathFor, type Fuses } from '../../platform/index.js';
 import { loadManifestDefinition, DEFAULT_MANIFESTS_PATH, DEFAULT_PLATFORM_ID } from '../../me/index.js';
 import { buildPlatform, bootImage, inspectImage, readImageFile, writeFileAtomic } from '../../image/index.js';
-import { emit, parseSize } from '../output.js';
+import { emit, parseSize, selfCommand } from '../output.js';
 import { parseVersion, parseCount } from '../parse.js';
 import { renderBoot, renderInspect } from './image-render.js';
 
@@ -41,7 +41,7 @@ function build(opts: BuildOptions): void {
     `built ${r.image} (${r.size / 1024 / 1024} MiB, descriptor ${r.descriptor}) and its fuses ${r.fuses}`,
     `platform ${r.platformId}, anti-rollback floor ${r.svnFloor}, firmware key hash ${r.firmwareKeyHash.slice(0, 16)}...`,
     `apps: ${r.apps.join(', ')}; ROM boot: ${r.boot}`,
-    `next: vme image verify ${r.image}   |   vme image inspect ${r.image}`,
+    `next: ${selfCommand()} image verify ${r.image}   |   ${selfCommand()} image inspect ${r.image}`,
   ].join('\n'));
 }
 

@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { registerKeys } from './keys.js';
 import { registerFlash } from './flash.js';
+import { registerFirmware } from './firmware.js';
 import { registerImage } from './image.js';
+import { registerUp } from './up.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware];
