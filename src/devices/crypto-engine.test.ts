@@ -118,6 +118,7 @@ test('handles of another owner are refused with VME_ERR_CRYPTO_KEY_OWNER; unknow
   await assert.rejects(mallory.encrypt(key, { mode: 'gcm', iv: new Uint8Array(12) }, new Uint8Array(4)), { code: 'VME_ERR_CRYPTO_KEY_OWNER', blame: 'app' });
   assert.throws(() => mallory.destroyKey(key), { code: 'VME_ERR_CRYPTO_KEY_OWNER' });
   await assert.rejects(mallory.encrypt({ id: 999, kind: 'aes' }, { mode: 'gcm', iv: new Uint8Array(12) }, new Uint8Array(4)), { code: 'VME_ERR_CRYPTO_KEY' });
+  assert.deepEqual(Object.keys(mallory), ['owner'], 'no key table reachable from a session object');
   alice.destroyKey(key);
   await assert.rejects(alice.encrypt(key, { mode: 'gcm', iv: new Uint8Array(12) }, new Uint8Array(4)), { code: 'VME_ERR_CRYPTO_KEY' });
   assert.equal(device.keyCount, 0);

@@ -85,20 +85,31 @@ export class CryptoEngine {
 
 /** One owner's view of the crypto engine: every handle it uses must be its own. */
 export class CryptoSession {
+  // ES private fields (not TypeScript `private`): an app holding a session cannot reach the key table at run time.
+  readonly #keys: KeyTable;
+  readonly #secret: Buffer;
+  readonly #clock: DeviceClock;
+  readonly #offloadThreshold: number;
+
   /** @internal Created by `CryptoEngine.session`. */
   constructor(
     readonly owner: OwnerId,
-    private readonly keys: KeyTable,
-    private readonly secret: Buffer,
-    private readonly clock: DeviceClock,
-    private readonly offloadThreshold: number,
-  ) {}
+    keys: KeyTable,
+    secret: Buffer,
+    clock: DeviceClock,
+    offloadThreshold: number,
+  ) {
+    this.#keys = keys;
+    this.#secret = secret;
+    this.#clock = clock;
+    this.#offloadThreshold = offloadThreshold;
+  }
 
   /** Derives a key from the device secret with HKDF-SHA-256 (info = kind:label); it never leaves the engine. */
   async deriveKey(label: string, kind: DerivedKeyKind = 'aes-256'): Promise<KeyHandle> {
     if (typeof label !== 'string' || label.length === 0) throw new TypeError('label must be a non-empty string');
     const length = kind === 'aes-128' ? 16 : 32;
-    const bytes = Buffer.from(await hkdfAsync('sha256', this.secret, 'vme device key', `${kind}:${label}`, length));
+    const bytes = Buffer.from(await hkdfAsync('sha256', this.#secret, 'vme device key', `${kind}:${label}`, length));
     return this.#storeSecret(kind === 'hmac' ? 'hmac' : 'aes', bytes);
   }
 
@@ -120,7 +131,7 @@ export class CryptoSession {
       } catch {
         throw new TypeError('private key is not PKCS#8 DER');
       }
-      return this.keys.add(this.owner, 'private', key);
+      return this.#keys.add(this.owner, 'private', key);
     });
   }
 
@@ -129,17 +140,17 @@ export class CryptoSession {
     const { privateKey } = spec.type === 'rsa'
       ? await generateAsync('rsa', { modulusLength: spec.bits })
       : await generateAsync('ec', { namedCurve: spec.curve });
-    return { handle: this.keys.add(this.owner, 'private', privateKey), publicKey: publicKeyOf(privateKey) };
+    return { handle: this.#keys.add(this.owner, 'private', privateKey), publicKey: publicKeyOf(privateKey) };
   }
 
   /** The SPKI DER public key of one of this owner's private keys. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   publicKey(handle: KeyHandle): Promise<Uint8Array> {
-    return settle(() => publicKeyOf(this.keys.use(this.owner, handle, 'private')));
+    return settle(() => publicKeyOf(this.#keys.use(this.owner, handle, 'private')));
   }
 
   /** Forgets a key. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   destroyKey(handle: KeyHandle): void {
-    this.keys.remove(this.owner, handle);
+    this.#keys.remove(this.owner, handle);
   }
 
   /** AES encryption (GCM output = ciphertext ‖ 16-byte tag). @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER); RangeError on a bad IV */
@@ -156,14 +167,14 @@ export class CryptoSession {
   async digest(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
     const name = NODE_HASH[algorithm];
     if (!name) throw new RangeError(`unknown hash ${String(algorithm)}`);
-    if (data.length < this.offloadThreshold) return new Uint8Array(createHash(name).update(data).digest());
+    if (data.length < this.#offloadThreshold) return new Uint8Array(createHash(name).update(data).digest());
     return new Uint8Array(await webcrypto.subtle.digest(algorithm, data));
   }
 
   /** HMAC of `data` under an HMAC key handle. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   hmac(handle: KeyHandle, algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
     return settle(() => {
-      const key = this.keys.use(this.owner, handle, 'hmac');
+      const key = this.#keys.use(this.owner, handle, 'hmac');
       const name = NODE_HASH[algorithm];
       if (!name) throw new RangeError(`unknown hash ${String(algorithm)}`);
       return new Uint8Array(createHmac(name, key).update(data).digest());
@@ -178,7 +189,7 @@ export class CryptoSession {
 
   /** Signs with one of this owner's private keys. @throws DeviceError VME_ERR_CRYPTO_KEY(_OWNER) */
   sign(handle: KeyHandle, algorithm: SignatureAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-    return settle(() => signData(this.keys.use(this.owner, handle, 'private'), algorithm, data));
+    return settle(() => signData(this.#keys.use(this.owner, handle, 'private'), algorithm, data));
   }
 
   /** Verifies a signature with a public key (SPKI DER): public keys need no handle. */
@@ -203,21 +214,21 @@ export class CryptoSession {
   }
 
   #storeSecret(kind: 'aes' | 'hmac', bytes: Buffer): KeyHandle {
-    const handle = this.keys.add(this.owner, kind, createSecretKey(bytes));
+    const handle = this.#keys.add(this.owner, kind, createSecretKey(bytes));
     bytes.fill(0);
     return handle;
   }
 
   async #aes(handle: KeyHandle, parameters: AesParameters, data: Uint8Array, encrypt: boolean): Promise<Uint8Array> {
     checkAesParameters(parameters);
-    const key = this.keys.use(this.owner, handle, 'aes');
-    const timing = this.clock.occupy(data.length);
-    if (data.length < this.offloadThreshold) {
+    const key = this.#keys.use(this.owner, handle, 'aes');
+    const timing = this.#clock.occupy(data.length);
+    if (data.length < this.#offloadThreshold) {
       const out = aesSync(key, parameters, data, encrypt);
       await timing;
       return out;
     }
-    const webKey = await this.keys.webKey(this.owner, handle, webAlgorithmName(parameters.mode));
+    const webKey = await this.#keys.webKey(this.owner, handle, webAlgorithmName(parameters.mode));
     const [out] = await Promise.all([aesPooled(webKey, parameters, data, encrypt), timing]);
     return out;
   }

@@ -138,3 +138,17 @@ test('a closed channel refuses new transfers; refusals are counted', async () =>
   await assert.rejects(channel.hostToEngine(allege(0x10000, 4), engineRange(buffer, 0, 4)), { code: 'VME_ERR_DMA_DENIED' });
   assert.equal(engine.counters.refused, 1);
 });
+
+test('overlapping grant windows: a range must fit inside one window, not just their union', async () => {
+  const dram = new HostDram(MiB);
+  const sram = new Sram(256 * 1024);
+  const buffer = sram.allocateBuffer('app', 0x3000);
+  const channel = new DmaEngine({ dram }).createChannel('app', {
+    hostWindows: [{ base: 0x1000, length: 0x2000, direction: 'both' }, { base: 0x2000, length: 0x2000, direction: 'both' }],
+    engineBuffers: [buffer],
+  });
+  await channel.hostToEngine(allege(0x2000, 0x2000), engineRange(buffer, 0, 0x2000));
+  await channel.hostToEngine(allege(0x1000, 0x2000), engineRange(buffer, 0, 0x2000));
+  await assert.rejects(channel.hostToEngine(allege(0x1000, 0x3000), engineRange(buffer, 0, 0x3000)), { code: 'VME_ERR_DMA_DENIED' });
+  assert.deepEqual(Object.keys(channel), ['owner'], 'no grant or DRAM reachable from the channel object');
+});

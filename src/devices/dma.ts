@@ -128,13 +128,19 @@ interface CompiledGrant {
 /** A granted DMA channel of one owner. */
 export class DmaChannel {
   #closed = false;
+  // ES private fields: an app holding a channel cannot reach host DRAM or widen its grant at run time.
+  readonly #engine: DmaEngine;
+  readonly #grant: CompiledGrant;
 
   /** @internal Created by `DmaEngine.createChannel`. */
   constructor(
-    private readonly engine: DmaEngine,
+    engine: DmaEngine,
     readonly owner: OwnerId,
-    private readonly grant: CompiledGrant,
-  ) {}
+    grant: CompiledGrant,
+  ) {
+    this.#engine = engine;
+    this.#grant = grant;
+  }
 
   /**
    * Copies `source` to `destination`; resolves when the data has moved.
@@ -150,14 +156,14 @@ export class DmaChannel {
       for (const buffer of loans.keys()) returnBuffer(buffer);
       throw error;
     }
-    this.engine.inFlight++;
+    this.#engine.inFlight++;
     try {
-      await this.engine.clock.occupy(plan.length);
+      await this.#engine.clock.occupy(plan.length);
       plan.move(loans);
-      this.engine.counters.transfers++;
-      this.engine.counters.bytes += plan.length;
+      this.#engine.counters.transfers++;
+      this.#engine.counters.bytes += plan.length;
     } finally {
-      this.engine.inFlight--;
+      this.#engine.inFlight--;
       for (const buffer of loans.keys()) returnBuffer(buffer);
     }
   }
@@ -192,14 +198,14 @@ export class DmaChannel {
       if (toHost) return this.#engineToHostPlan(this.#checkEngine(source), this.#checkHost(destination, 'to-host'));
       return this.#engineToEnginePlan(this.#checkEngine(source), this.#checkEngine(destination));
     } catch (error) {
-      this.engine.counters.refused++;
+      this.#engine.counters.refused++;
       throw error;
     }
   }
 
   #hostToEnginePlan(host: CheckedHostRange, engine: EngineRange): TransferPlan {
     sameLength(host.length, engine.length);
-    const dram = this.engine.dram;
+    const dram = this.#engine.dram;
     return {
       length: host.length, engineRanges: [engine],
       move: (loans) => dram.copyOut(host.address, loaned(loans, engine)),
@@ -208,7 +214,7 @@ export class DmaChannel {
 
   #engineToHostPlan(engine: EngineRange, host: CheckedHostRange): TransferPlan {
     sameLength(engine.length, host.length);
-    const dram = this.engine.dram;
+    const dram = this.#engine.dram;
     return {
       length: host.length, engineRanges: [engine],
       move: (loans) => dram.copyIn(host.address, loaned(loans, engine)),
@@ -229,18 +235,18 @@ export class DmaChannel {
     if (address === undefined || length === undefined) {
       return deviceFail('VME_ERR_DMA_RANGE', `host range [${range.allegedAddress}, +${range.allegedLength}) is not a pair of non-negative integers`, 'app');
     }
-    checkExtent(address, length, { maxBytes: this.grant.maxBytes, addressLimit: this.engine.addressLimit, alignment: this.grant.alignment });
+    checkExtent(address, length, { maxBytes: this.#grant.maxBytes, addressLimit: this.#engine.addressLimit, alignment: this.#grant.alignment });
     const end = address + length;
-    const window = this.grant.windows.find((w) => w.base <= address && end <= w.end && (w.direction === 'both' || w.direction === direction));
+    const window = this.#grant.windows.find((w) => w.base <= address && end <= w.end && (w.direction === 'both' || w.direction === direction));
     const details = { address: address.toString(), length: length.toString(), direction };
     if (!window) deviceFail('VME_ERR_DMA_DENIED', `host range [0x${address.toString(16)}, +${length}) ${direction} is outside the grant`, 'app', details);
     const checked = { address: Number(address), length: Number(length) };
-    if (this.engine.uma?.overlaps(checked.address, checked.length)) deviceFail('VME_ERR_DMA_DENIED', 'host range touches the UMA region', 'app', details);
+    if (this.#engine.uma?.overlaps(checked.address, checked.length)) deviceFail('VME_ERR_DMA_DENIED', 'host range touches the UMA region', 'app', details);
     return checked;
   }
 
   #checkEngine(range: EngineRange): EngineRange {
-    if (!this.grant.buffers.has(range.buffer) || range.buffer.owner !== this.owner) {
+    if (!this.#grant.buffers.has(range.buffer) || range.buffer.owner !== this.owner) {
       deviceFail('VME_ERR_DMA_DENIED', 'engine buffer is not in the grant', 'app', { owner: this.owner });
     }
     const { offset, length } = range;
@@ -248,7 +254,7 @@ export class DmaChannel {
       deviceFail('VME_ERR_DMA_RANGE', `engine range [${offset}, +${length}) is not a pair of non-negative integers`, 'app');
     }
     if (length === 0) deviceFail('VME_ERR_DMA_RANGE', 'zero-length DMA transfer', 'app');
-    if (length > this.grant.maxBytes) deviceFail('VME_ERR_DMA_RANGE', `DMA transfer of ${length} bytes exceeds ${this.grant.maxBytes}`, 'app');
+    if (length > this.#grant.maxBytes) deviceFail('VME_ERR_DMA_RANGE', `DMA transfer of ${length} bytes exceeds ${this.#grant.maxBytes}`, 'app');
     if (offset + length > range.buffer.length) {
       deviceFail('VME_ERR_DMA_RANGE', `engine range [${offset}, +${length}) is outside a ${range.buffer.length}-byte buffer`, 'app');
     }
