@@ -78,7 +78,7 @@ export function parsePackage(data: Uint8Array): FirmwarePackage {
     if (e.offset < PackageHeader.size + entries.length * PackageEntry.size || e.offset + e.size > data.length || e.size === 0) {
       fail(`entry[${i}].offset`, at + 4, 'out of range', `within 0x${data.length.toString(16)} bytes`, `0x${e.offset.toString(16)}+0x${e.size.toString(16)}`);
     }
-    const body = data.slice(e.offset, e.offset + e.size);
+    const body = new Uint8Array(data.subarray(e.offset, e.offset + e.size)); // a plain copy, even when `data` is a Buffer
     const digest = sha256(body);
     if (!Buffer.from(digest).equals(Buffer.from(e.sha256))) fail(`entry[${i}].sha256`, at + 0x10, 'bad digest', Buffer.from(e.sha256).toString('hex'), Buffer.from(digest).toString('hex'));
     partitions.set(e.name as PackagedPartitionName, body);
