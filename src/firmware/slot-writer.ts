@@ -81,8 +81,8 @@ function writeChunk(controller: FlashController, at: number, chunk: Uint8Array, 
 
 function checkReadBack(controller: FlashController, slot: FptPartitionEntry, wanted: Uint8Array): void {
   const actual = controller.read(UPDATE_MASTER, 'me', slot.offset, slot.size);
+  if (sameBytes(actual, wanted)) return;
   const index = actual.findIndex((byte, i) => byte !== wanted[i]);
-  if (index < 0) return;
   const hex = (n: number | undefined): string => `0x${(n ?? 0).toString(16).padStart(2, '0')}`;
   throw new VmeError('VME_ERR_UPDATE_READBACK', `${slot.name} read back differs from the package at ME offset 0x${(slot.offset + index).toString(16)}: expected ${hex(wanted[index])}, actual ${hex(actual[index])}`, {
     partition: slot.name, offset: slot.offset + index, expected: wanted[index], actual: actual[index],
