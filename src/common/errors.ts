@@ -78,6 +78,10 @@ export const ERROR_CODES = {
   VME_ERR_APP_UNAVAILABLE: { meaning: 'The app is not serving: it is restarting after a fault, was given up by the supervisor, or the engine is stopped or down.', exit: EXIT.failure },
   VME_ERR_APP_FAULT: { meaning: 'The app faulted while handling the request (it threw, hung past its deadline or exceeded its memory budget); the supervisor restarts it.', exit: EXIT.failure },
   VME_ERR_APP_MODULE: { meaning: 'The verified manifest names an app for which this build has no code, or its module does not export an app.', exit: EXIT.failure },
+  // Host model (src/host): power states, power requests, boot order.
+  VME_ERR_HOST_POWER_STATE: { meaning: 'The host cannot make this power transition from its current state (e.g. sleep while off, or a graceful request with no running OS).', exit: EXIT.failure },
+  VME_ERR_HOST_POWER_REQUEST: { meaning: 'The power state number is not one the host supports as a request (supported: 2, 4, 5, 7, 8, 10, 11, 12, 14).', exit: EXIT.badInput },
+  VME_ERR_HOST_BOOT_ORDER: { meaning: 'A boot order or one-time boot names an unknown boot device or repeats one.', exit: EXIT.badInput },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
