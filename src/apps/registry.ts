@@ -1,0 +1,10 @@
+/**
+ * The app code this build carries, by app name: the kernel loads an app only if the verified
+ * manifest names it *and* it is here. Test apps are not listed; tests pass their own registry.
+ */
+import type { AppRegistry } from '../kernel/index.js';
+import { MKHI_INTERFACE } from './mkhi/interface.js';
+
+export const DEFAULT_APP_REGISTRY: AppRegistry = Object.freeze({
+  mkhi: { moduleUrl: new URL('./mkhi/app.js', import.meta.url).href, interface: MKHI_INTERFACE },
+});

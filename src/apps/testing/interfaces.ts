@@ -1,0 +1,61 @@
+/** Interfaces of the test apps (loaded only by tests through the testing manifest). */
+import { defineInterface } from '../../kernel/app-api.js';
+
+const none = {} as const;
+const code = { code: { type: 'string', maxLength: 40 } } as const;
+const pong = { pong: { type: 'boolean' } } as const;
+
+export const ECHO_INTERFACE = defineInterface({
+  app: 'echo',
+  operations: {
+    echo: {
+      args: { text: { type: 'string', maxLength: 64 } },
+      reply: { text: { type: 'string', maxLength: 64 }, calls: { type: 'integer', min: 0, max: 1e9 }, persisted: { type: 'integer', min: 0, max: 1e9 } },
+      allowedCallers: ['kernel', 'caller'],
+    },
+    secret: { args: none, reply: pong, allowedCallers: ['kernel'] },
+  },
+});
+
+export const CALLER_INTERFACE = defineInterface({
+  app: 'caller',
+  operations: {
+    callEcho: { args: none, reply: { text: { type: 'string', maxLength: 64 } }, allowedCallers: ['kernel'] },
+    callSecret: { args: none, reply: code, allowedCallers: ['kernel'] },
+    callMkhi: { args: none, reply: code, allowedCallers: ['kernel'] },
+    callOversized: { args: none, reply: code, allowedCallers: ['kernel'] },
+  },
+});
+
+export const PROBER_INTERFACE = defineInterface({
+  app: 'prober',
+  operations: {
+    probe: { args: none, reply: { results: { type: 'strings', maxItems: 16, maxLength: 80 } }, allowedCallers: ['kernel'] },
+  },
+});
+
+export const THROWER_INTERFACE = defineInterface({
+  app: 'thrower',
+  operations: {
+    boom: { args: none, reply: none, allowedCallers: ['kernel'] },
+    refuse: { args: none, reply: none, allowedCallers: ['kernel'] },
+    ping: { args: none, reply: pong, allowedCallers: ['kernel'] },
+  },
+});
+
+export const HANGER_INTERFACE = defineInterface({
+  app: 'hanger',
+  operations: {
+    spin: { args: none, reply: none, allowedCallers: ['kernel'] },
+    stall: { args: none, reply: none, allowedCallers: ['kernel'] },
+    ping: { args: none, reply: pong, allowedCallers: ['kernel'] },
+  },
+});
+
+export const LEAKER_INTERFACE = defineInterface({
+  app: 'leaker',
+  operations: {
+    leak: { args: none, reply: none, allowedCallers: ['kernel'] },
+    ping: { args: none, reply: pong, allowedCallers: ['kernel'] },
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * `bootEngine`: the composition root. Reads the ME region through the flash controller as the ME
+ * master, runs the ROM, then (unless the engine stays down) creates the devices, mounts NVRAM on
+ * MFS, loads and starts the verified manifest's apps in order, and arms the idle timer. The boot
+ * log continues from the ROM's entries into the kernel's.
+ */
+import { DecodeError } from '../codec/index.js';
+import { FlashController, type FlashBacking } from '../flash/index.js';
+import type { Fuses } from '../platform/fuses.js';
+import type { AppManifest } from '../me/app-manifest.js';
+import { romBoot, type BootLogEntry, type RomBootResult } from '../rom/index.js';
+import { JsonFileCounter, MemoryCounter, type MonotonicCounter } from '../kernel/nvram/index.js';
+import { Kernel, KernelBootLog, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
+import { DEFAULT_APP_REGISTRY } from '../apps/registry.js';
+import { createDevices } from './devices.js';
+import { Engine, type EngineState } from './engine.js';
+import { mountNvram } from './nvram-mount.js';
+import { createKernelServices, defaultHostPorts } from './services.js';
+
+export interface EngineOptions {
+  /** The NVRAM anti-replay counter; default `<imagePath>.counters.json` if `imagePath` is given, else in memory. */
+  readonly counter?: MonotonicCounter;
+  readonly imagePath?: string;
+  /** App code by name (default: this build's apps). */
+  readonly registry?: AppRegistry;
+  /** App-host workers (default: the process-wide pool). */
+  readonly pool?: AppHostPool;
+  readonly scheduler?: Scheduler;
+  /** Deadline of every request to an app, including its start (default 5000 ms). */
+  readonly requestDeadlineMs?: number;
+  /** Supervisor back-off: first delay and cap (default 100 ms, 10 s). */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Idle time before the engine sleeps (default 30 s; Infinity never sleeps). */
+  readonly idleMs?: number;
+  readonly traceCapacity?: number;
+  /** Spreads platforms over worker shards (default: a process-wide sequence). */
+  readonly platformNumber?: number;
+  readonly ports?: HostPorts;
+}
+
+export interface BootEngineInput {
+  readonly flash: FlashBacking;
+  readonly fuses: Fuses;
+  readonly options?: EngineOptions;
+}
+
+let platformSequence = 0;
+
+/** Boots one platform's engine; resolves when every app has started (or failed to). Never throws on bad input. */
+export async function bootEngine(input: BootEngineInput): Promise<Engine> {
+  const options = input.options ?? {};
+  const trace = new Trace(options.traceCapacity ?? 64);
+  const rom = runRom(input.flash, input.fuses);
+  const bootLog: EngineBootLogEntry[] = [...rom.result.log];
+  if (rom.result.state === 'down' || !rom.result.firmware || !rom.controller || !rom.meRegion) {
+    return new Engine('down', { rom: rom.result, bootLog, trace, release: () => Promise.resolve() });
+  }
+  const firmware = rom.result.firmware;
+  const log = new KernelBootLog(bootLog, firmware.partition);
+  const { devices, ok: devicesOk } = createDevices(input.fuses, firmware.kernel.sramBudgetBytes, log);
+  const counter = options.counter ?? (options.imagePath ? new JsonFileCounter(`${options.imagePath}.counters.json`) : new MemoryCounter());
+  const nvram = mountNvram(rom.controller, rom.meRegion, input.fuses, counter, trace, log);
+  const nvramOk = !(nvram instanceof Error);
+  const platform: PlatformInfo = {
+    platformId: firmware.platformId, firmwareVersion: `${firmware.version.major}.${firmware.version.minor}.${firmware.version.hotfix}.${firmware.version.build}`,
+    svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps: firmware.apps.map((a) => a.name),
+  };
+  const pool = options.pool ?? sharedAppHostPool();
+  const scheduler = options.scheduler ?? sharedScheduler();
+  const kernel = new Kernel({
+    pool, scheduler, trace, platformNumber: options.platformNumber ?? platformSequence++,
+    policy: { ...firmware.kernel.supervisor, baseDelayMs: options.backoffBaseMs ?? 100, maxDelayMs: options.backoffMaxMs ?? 10_000 },
+    requestDeadlineMs: options.requestDeadlineMs ?? 5000, registry: options.registry ?? DEFAULT_APP_REGISTRY,
+    platformInfo: () => platform,
+    servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace)),
+  });
+  const appsOk = await startApps(kernel, firmware.apps, log);
+  const state: EngineState = !nvramOk || !appsOk || !devicesOk ? 'degraded' : rom.result.state;
+  const ready = kernel.apps.filter((a) => a.state === 'running').length;
+  log.add('ready', state !== 'degraded', `${ready} of ${firmware.apps.length} apps ready; engine ${state}`);
+  const power = new PowerGate(options.idleMs ?? 30_000, scheduler, trace);
+  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, release: () => pool.releaseIdle() });
+}
+
+/** Loads every app (minting capabilities, warming workers in parallel), then starts them in manifest order. */
+async function startApps(kernel: Kernel, apps: readonly AppManifest[], log: KernelBootLog): Promise<boolean> {
+  let ok = true;
+  const slots: AppSlot[] = [];
+  for (const manifest of apps) {
+    try {
+      const slot = kernel.load(manifest);
+      slots.push(slot);
+      log.add('app-load', true, `${manifest.name} ${manifest.version}: ${slot.capabilities.ids.join(', ') || 'no capabilities'}`, { app: manifest.name });
+    } catch (error) {
+      ok = false;
+      log.add('app-load', false, (error as Error).message, { app: manifest.name });
+    }
+  }
+  for (const slot of slots) {
+    const started = performance.now();
+    await slot.start();
+    const status = slot.status();
+    const running = status.state === 'running';
+    ok &&= running;
+    log.add('app-start', running, running ? `${slot.name} started in ${(performance.now() - started).toFixed(1)} ms` : `${slot.name} did not start: ${status.lastFault?.message ?? status.state}`, { app: slot.name });
+  }
+  return ok;
+}
+
+interface RomStage {
+  result: RomBootResult;
+  controller?: FlashController;
+  meRegion?: Uint8Array;
+}
+
+/** The chipset part: descriptor → ME region read as the ME master → ROM. */
+function runRom(flash: FlashBacking, fuses: Fuses): RomStage {
+  let controller: FlashController;
+  let meRegion: Uint8Array;
+  let base: number;
+  try {
+    controller = new FlashController(flash);
+    const region = controller.region('me');
+    base = region.base;
+    meRegion = controller.read('me', 'me', 0, region.size);
+  } catch (error) {
+    const problem = error instanceof DecodeError ? error.problem : undefined;
+    const entry = (check: 'descriptor' | 'decision', message: string): BootLogEntry => ({ stage: 'rom', partition: null, check, ok: false, message, ...(problem ? { offset: problem.offset } : {}) });
+    return { result: { state: 'down', partition: null, verdicts: [], log: [entry('descriptor', (error as Error).message), entry('decision', 'engine stays down: the ME region cannot be read')] } };
+  }
+  const first: BootLogEntry = { stage: 'rom', partition: null, check: 'descriptor', ok: true, message: `ME region 0x${base.toString(16).toUpperCase()}, ${meRegion.length} bytes, read as the ME master`, offset: 0x10 };
+  const result = romBoot(meRegion, fuses, { regionBase: base });
+  return { result: { ...result, log: [first, ...result.log] }, controller, meRegion };
+}

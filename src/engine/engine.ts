@@ -1,0 +1,116 @@
+/**
+ * The engine of one platform, composed: flash controller → ROM → devices → NVRAM → kernel → apps.
+ * `bootEngine` never throws on a bad image or failing app; the result's `state` and boot log say
+ * what happened (down, recovery, degraded) and the engine serves whatever could start.
+ */
+import type { VmeError } from '../common/errors.js';
+import type { NvramFileSystem } from '../kernel/nvram/index.js';
+import { KERNEL_CALLER, KernelError, type Kernel, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
+import type { RomBootResult } from '../rom/index.js';
+import type { PlatformDevices } from './devices.js';
+
+export type EngineState = 'operational' | 'recovery' | 'degraded' | 'down' | 'stopped';
+
+/** What `vme status` will show (plain data). */
+export interface EngineStatus {
+  readonly state: EngineState;
+  readonly power: PowerState | 'off';
+  readonly apps: AppStatus[];
+  readonly counters: Record<string, number>;
+}
+
+/** The parts a booted engine is made of (created by bootEngine). */
+export interface EngineParts {
+  readonly rom: RomBootResult;
+  readonly bootLog: EngineBootLogEntry[];
+  readonly trace: Trace;
+  readonly kernel?: Kernel;
+  readonly devices?: PlatformDevices;
+  readonly nvram?: NvramFileSystem | VmeError;
+  readonly power?: PowerGate;
+  readonly release: () => Promise<void>;
+}
+
+export class Engine {
+  #state: EngineState;
+
+  constructor(state: EngineState, readonly parts: EngineParts) {
+    this.#state = state;
+  }
+
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  get bootLog(): readonly EngineBootLogEntry[] {
+    return this.parts.bootLog;
+  }
+
+  get trace(): Trace {
+    return this.parts.trace;
+  }
+
+  get counters(): Record<string, number> {
+    return this.parts.trace.snapshot().counters;
+  }
+
+  get apps(): AppStatus[] {
+    return this.parts.kernel?.apps ?? [];
+  }
+
+  get power(): PowerState | 'off' {
+    return this.parts.power?.state ?? 'off';
+  }
+
+  status(): EngineStatus {
+    return { state: this.#state, power: this.power, apps: this.apps, counters: this.counters };
+  }
+
+  /** The boot log as text, ROM lines then kernel lines. */
+  formatBootLog(): string {
+    return `${formatEngineBootLog(this.parts.bootLog)}\nstate: ${this.#state}`;
+  }
+
+  /** Calls an app's declared interface as the kernel's in-process client (status tools, tests). */
+  async call(app: string, operation: string, args: unknown): Promise<unknown> {
+    this.parts.power?.activity('call');
+    return this.#kernel().call(KERNEL_CALLER, app, operation, args);
+  }
+
+  /** A typed client for an app's interface, checked like any caller's. */
+  client<I extends InterfaceSpec>(spec: I): Client<I> {
+    return makeClient(spec, (operation, args) => this.call(spec.app, operation, args));
+  }
+
+  /** The HECI seam: one host message to a firmware client (wakes the engine). */
+  async handleHostMessage(client: string, bytes: Uint8Array): Promise<Uint8Array> {
+    this.parts.power?.activity('heci');
+    return this.#kernel().handleHostMessage(client, bytes);
+  }
+
+  /** A network event for one of the engine's listeners (wakes the engine; sockets come later). */
+  networkEvent(): void {
+    this.parts.power?.activity('network');
+  }
+
+  /** A timer event (wakes the engine). */
+  timerEvent(): void {
+    this.parts.power?.activity('timer');
+  }
+
+  /** Stops every app instance, the idle timer and the devices; workers left without instances end. */
+  async shutdown(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#state = 'stopped';
+    this.parts.kernel?.stop();
+    this.parts.power?.stop();
+    this.parts.devices?.crypto.dispose();
+    await this.parts.release();
+  }
+
+  #kernel(): Kernel {
+    const kernel = this.parts.kernel;
+    if (!kernel || this.#state === 'stopped') throw new KernelError('VME_ERR_APP_UNAVAILABLE', `the engine is ${this.#state}`, { state: this.#state });
+    return kernel;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What an app is, seen from inside its worker: a module whose default export is `defineApp(...)`.
+ * The app gets an `AppContext` — its name, the platform facts, the ids of the capabilities the
+ * kernel minted for it, and helpers that turn into syscalls over the worker's port. It never gets
+ * a kernel object: everything it can do is a message the kernel checks.
+ */
+import type { Client, Handlers, InterfaceSpec } from './interfaces.js';
+import type { PlatformInfo } from './protocol.js';
+
+export { AppError } from './errors.js';
+export { defineInterface } from './interfaces.js';
+
+/** The app's view of its NVRAM namespace (capability `nvram`). */
+export interface NvramApi {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, value: Uint8Array): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  list(prefix?: string): Promise<string[]>;
+}
+
+export interface AppContext {
+  readonly app: string;
+  readonly platform: PlatformInfo;
+  /** Ids of the capabilities minted for this instance (e.g. `nvram`, `call:mkhi`, `host:power`). */
+  readonly capabilities: readonly string[];
+  /** Raw syscall: any capability id and operation (the kernel decides). */
+  invoke(capability: string, operation: string, args: unknown): Promise<unknown>;
+  readonly nvram: NvramApi;
+  /** A typed client for another app's declared interface (capability `call:<app>`). */
+  client<I extends InterfaceSpec>(spec: I): Client<I>;
+  /** A host-control request (capability `host:<control>`), e.g. `('power', 'reset')`. */
+  hostRequest(control: string, request: string): Promise<boolean>;
+  /** HMAC-SHA-256 under a device-derived key (capability `crypto:<key>`). */
+  hmac(keyName: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** One running instance of an app on one platform. */
+export interface AppInstance<I extends InterfaceSpec | undefined> {
+  readonly handlers?: I extends InterfaceSpec ? Handlers<I> : undefined;
+  /** The HECI seam: a message from the host to one of the app's HECI clients; returns the reply. */
+  onHostMessage?(client: string, bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  stop?(): void;
+}
+
+export interface AppDefinition<I extends InterfaceSpec | undefined = InterfaceSpec | undefined> {
+  readonly interface: I;
+  start(context: AppContext): AppInstance<I> | Promise<AppInstance<I>>;
+}
+
+/** Declares an app (the default export of its `app.ts`). */
+export const defineApp = <I extends InterfaceSpec | undefined>(definition: AppDefinition<I>): AppDefinition<I> => definition;

@@ -1,0 +1,16 @@
+/** Public API of the kernel (see docs/design/0004-kernel-isolation.md); NVRAM lives in ./nvram/. */
+export { Kernel, KERNEL_CALLER, type AppRegistry, type KernelEnvironment } from './kernel.js';
+export type { AppSlot, AppState, AppStatus, AppModuleEntry } from './app-slot.js';
+export { AppHostPool, sharedAppHostPool, type AppHostPoolOptions } from './app-host-pool.js';
+export { Capability, CapabilitySet, mintCapabilities, type CapabilityGrant } from './capabilities.js';
+export { KernelError, AppError, kernelFail } from './errors.js';
+export { defineInterface, checkCall, checkReply, checkFields, makeClient, type InterfaceSpec, type OperationSpec, type FieldSpec, type Client, type Handlers, type ArgsOf, type ReplyOf } from './interfaces.js';
+export { SYSCALLS, parseCapabilityId } from './syscalls.js';
+export { HOST_REQUESTS, type HostPorts, type AppServices } from './services.js';
+export { Trace, TraceRing, TRACE_COMPONENTS, type TraceEvent, type TraceRecord, type TraceSnapshot, type TraceComponent, type FaultKind, type WakeReason } from './trace.js';
+export { Scheduler, sharedScheduler, type ScheduledTask } from './scheduler.js';
+export { RestartBudget, type RestartPolicy, type RestartDecision } from './supervisor.js';
+export { PowerGate, type PowerState } from './power.js';
+export { KernelBootLog, formatEngineBootLog, formatEngineBootLogEntry, KERNEL_CHECKS, type KernelBootLogEntry, type EngineBootLogEntry, type KernelCheck } from './boot-log.js';
+export { FlashPartitionStore } from './nvram-flash-store.js';
+export type { PlatformInfo } from './protocol.js';

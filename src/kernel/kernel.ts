@@ -1,0 +1,141 @@
+/**
+ * One platform's kernel: loads the verified manifest's apps in order, mints each one's
+ * capabilities, starts its instance in the shared app-host worker for its kind, and is the only
+ * path between apps and everything else. Every syscall names a capability id; an id that is not
+ * minted for the caller is refused (VME_ERR_CAPABILITY_DENIED) and audited. Calls between apps go
+ * through the callee's declared interface, checked here before the callee sees anything.
+ */
+import type { AppManifest } from '../me/app-manifest.js';
+import type { AppHostPool } from './app-host-pool.js';
+import { AppSlot, type AppModuleEntry, type AppStatus } from './app-slot.js';
+import { mintCapabilities } from './capabilities.js';
+import { KernelError, kernelFail } from './errors.js';
+import { checkCall, checkReply, type InterfaceSpec } from './interfaces.js';
+import type { PlatformInfo } from './protocol.js';
+import type { Scheduler } from './scheduler.js';
+import { serveSyscall, type AppServices } from './services.js';
+import type { RestartPolicy } from './supervisor.js';
+import type { Trace } from './trace.js';
+
+/** App code available to this build, by app name. */
+export type AppRegistry = Readonly<Record<string, AppModuleEntry>>;
+
+/** The pseudo-caller name of in-process kernel clients (status tools, tests). */
+export const KERNEL_CALLER = 'kernel';
+
+export interface KernelEnvironment {
+  readonly pool: AppHostPool;
+  readonly platformNumber: number;
+  readonly trace: Trace;
+  readonly scheduler: Scheduler;
+  readonly policy: RestartPolicy;
+  readonly requestDeadlineMs: number;
+  readonly registry: AppRegistry;
+  platformInfo(): PlatformInfo;
+  /** The services an app's non-call syscalls are served from. */
+  servicesFor(app: AppManifest): AppServices;
+}
+
+export class Kernel {
+  readonly #slots = new Map<string, AppSlot>();
+  readonly #services = new Map<string, AppServices>();
+  readonly #heciOwners = new Map<string, { app: string; maxMessageBytes: number }>();
+
+  constructor(readonly env: KernelEnvironment) {}
+
+  /** Creates the app's slot (capabilities minted) without starting it. @throws KernelError VME_ERR_APP_MODULE */
+  load(manifest: AppManifest): AppSlot {
+    const entry = Object.hasOwn(this.env.registry, manifest.name) ? this.env.registry[manifest.name] : undefined;
+    if (!entry) kernelFail('VME_ERR_APP_MODULE', `no code for app ${JSON.stringify(manifest.name)} in this build`, { app: manifest.name });
+    const capabilities = mintCapabilities(manifest.name, manifest.grants);
+    const slot = new AppSlot(manifest, capabilities, entry, { ...this.env, syscall: (s, capability, operation, args) => this.#syscall(s, capability, operation, args) });
+    this.#slots.set(manifest.name, slot);
+    this.#services.set(manifest.name, this.env.servicesFor(manifest));
+    for (const client of manifest.grants.heciClients) this.#heciOwners.set(client.uuid, { app: manifest.name, maxMessageBytes: client.maxMessageBytes });
+    this.env.trace.record('kernel', { kind: 'app-loaded', app: manifest.name, capabilities: capabilities.size });
+    return slot;
+  }
+
+  get apps(): AppStatus[] {
+    return [...this.#slots.values()].map((slot) => slot.status());
+  }
+
+  slot(name: string): AppSlot | undefined {
+    return this.#slots.get(name);
+  }
+
+  /**
+   * A call into an app's declared interface on behalf of `caller` (an app, or KERNEL_CALLER).
+   * @throws KernelError VME_ERR_IPC_DENIED, VME_ERR_IPC_INVALID, VME_ERR_APP_UNAVAILABLE, VME_ERR_APP_FAULT; AppError from the callee
+   */
+  async call(caller: string, callee: string, operation: string, args: unknown): Promise<unknown> {
+    const target = this.#slots.get(callee);
+    const spec = target?.entry.interface;
+    try {
+      if (!target || !spec) kernelFail('VME_ERR_IPC_DENIED', `${callee} serves no interface`, { app: callee });
+      checkCall(spec, operation, caller, args);
+    } catch (error) {
+      this.env.trace.record('audit', { kind: 'call-denied', caller, callee, operation, code: (error as KernelError).code });
+      throw error;
+    }
+    this.env.trace.count('ipc.calls');
+    const reply = await target.request({ kind: 'call', caller, operation, args });
+    checkReply(spec, operation, reply);
+    this.env.trace.record('ipc', { kind: 'call', caller, callee, operation, ok: true });
+    return reply;
+  }
+
+  /**
+   * The HECI seam: a host message to a firmware client, served by the app granted that client.
+   * @throws KernelError VME_ERR_CAPABILITY_DENIED (no such client), VME_ERR_IPC_INVALID (too long), as `call` otherwise
+   */
+  async handleHostMessage(client: string, bytes: Uint8Array): Promise<Uint8Array> {
+    const owner = this.#heciOwners.get(client);
+    if (!owner) kernelFail('VME_ERR_CAPABILITY_DENIED', `no app serves HECI client ${client}`, { client });
+    if (!(bytes instanceof Uint8Array) || bytes.length > owner.maxMessageBytes) kernelFail('VME_ERR_IPC_INVALID', `host message of ${bytes.length} bytes exceeds ${owner.maxMessageBytes}`, { client });
+    const slot = this.#slots.get(owner.app);
+    let ok = false;
+    try {
+      const reply = await (slot as AppSlot).request({ kind: 'host-message', client, bytes });
+      if (!(reply instanceof Uint8Array) || reply.length > owner.maxMessageBytes) kernelFail('VME_ERR_IPC_INVALID', `${owner.app} replied with something other than at most ${owner.maxMessageBytes} bytes`);
+      ok = true;
+      return reply;
+    } finally {
+      this.env.trace.record('host', { kind: 'host-message', client, app: owner.app, bytes: bytes.length, ok });
+    }
+  }
+
+  /** Stops every instance (their workers stay for other platforms). */
+  stop(): void {
+    for (const slot of this.#slots.values()) slot.stop();
+  }
+
+  async #syscall(slot: AppSlot, capabilityId: string, operation: string, args: unknown): Promise<unknown> {
+    const capability = slot.capabilities.lookup(capabilityId);
+    if (!capability) {
+      this.env.trace.record('audit', { kind: 'capability-denied', app: slot.name, capability: String(capabilityId).slice(0, 80), operation: String(operation).slice(0, 40), reason: 'not granted' });
+      kernelFail('VME_ERR_CAPABILITY_DENIED', `${slot.name} holds no capability ${JSON.stringify(capabilityId)}`, { app: slot.name, capability: capabilityId });
+    }
+    this.env.trace.count('kernel.syscalls');
+    if (capability.grant.kind === 'call') {
+      return this.#callFrom(slot.name, capability.grant.app, operation, args);
+    }
+    try {
+      return await serveSyscall(capability, operation, args, this.#services.get(slot.name) as AppServices);
+    } catch (error) {
+      if (error instanceof KernelError && error.code === 'VME_ERR_CAPABILITY_DENIED') {
+        this.env.trace.record('audit', { kind: 'capability-denied', app: slot.name, capability: capabilityId, operation: String(operation).slice(0, 40), reason: error.message });
+      }
+      throw error;
+    }
+  }
+
+  async #callFrom(caller: string, callee: string, operation: string, args: unknown): Promise<unknown> {
+    try {
+      return await this.call(caller, callee, operation, args);
+    } catch (error) {
+      if (!(error instanceof KernelError) || !error.code.startsWith('VME_ERR_IPC')) this.env.trace.record('ipc', { kind: 'call', caller, callee, operation, ok: false });
+      throw error;
+    }
+  }
+}

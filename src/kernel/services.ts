@@ -1,0 +1,130 @@
+/**
+ * The kernel services behind capabilities other than `call:`: each syscall is checked against the
+ * declared ABI (syscalls.ts), then served from the one thing the capability names — the app's own
+ * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line.
+ */
+import { VmeError } from '../common/errors.js';
+import { UntrustedHostRange, engineRange, type CryptoSession, type DmaEngine, type KeyHandle, type Sram } from '../devices/index.js';
+import type { HostControl } from '../me/app-manifest.js';
+import type { NvramNamespace } from './nvram/index.js';
+import type { Capability } from './capabilities.js';
+import { kernelFail } from './errors.js';
+import { checkFields, type Fields } from './interfaces.js';
+import { SYSCALLS, type SyscallKind } from './syscalls.js';
+
+/** Requests each host control line understands (the host model serves them in a later issue). */
+export const HOST_REQUESTS: Readonly<Record<HostControl, readonly string[]>> = {
+  power: ['on', 'off', 'reset', 'cycle', 'sleep'],
+  serial: ['open', 'close'],
+  framebuffer: ['attach', 'detach'],
+};
+
+/** Where host-control requests and HECI notifications go (the host model / HECI bus plug in here). */
+export interface HostPorts {
+  hostControl(app: string, control: HostControl, request: string): boolean;
+  heciNotify(app: string, client: string, bytes: Uint8Array): void;
+}
+
+/** What one app instance's syscalls are served from. */
+export interface AppServices {
+  readonly app: string;
+  /** The app's namespace, or the error that made NVRAM unavailable. */
+  readonly nvram: NvramNamespace | VmeError | undefined;
+  readonly crypto: CryptoSession;
+  readonly hmacKeys: Map<string, Promise<KeyHandle>>;
+  readonly dma: DmaEngine;
+  readonly sram: Sram;
+  readonly ports: HostPorts;
+}
+
+/** Serves one syscall on a non-call capability. @throws KernelError VME_ERR_CAPABILITY_DENIED / VME_ERR_IPC_INVALID, or the service's own typed error */
+export async function serveSyscall(capability: Capability, operation: string, args: unknown, services: AppServices): Promise<unknown> {
+  const kind = capability.kind as SyscallKind;
+  const table: Readonly<Record<string, { args: Fields; reply: Fields } | undefined>> = SYSCALLS[kind];
+  const spec = Object.hasOwn(table, operation) ? table[operation] : undefined;
+  if (!spec) return kernelFail('VME_ERR_CAPABILITY_DENIED', `capability ${capability.id} offers no operation ${JSON.stringify(operation)}`, { capability: capability.id, operation });
+  checkFields(spec.args, args, `${capability.id} ${operation} arguments`);
+  const reply = await perform(capability, operation, args as Record<string, unknown>, services);
+  checkFields(spec.reply, reply, `${capability.id} ${operation} reply`);
+  return reply;
+}
+
+function perform(capability: Capability, operation: string, args: Record<string, unknown>, services: AppServices): unknown {
+  const grant = capability.grant;
+  switch (grant.kind) {
+    case 'nvram':
+      return nvramOperation(services, operation, args);
+    case 'host': {
+      const request = args.request as string;
+      if (!HOST_REQUESTS[grant.control].includes(request)) kernelFail('VME_ERR_IPC_INVALID', `host control ${grant.control} has no request ${JSON.stringify(request)}`);
+      return { accepted: services.ports.hostControl(services.app, grant.control, request) };
+    }
+    case 'crypto':
+      return hmac(services, grant.key, args.data as Uint8Array);
+    case 'heci':
+      services.ports.heciNotify(services.app, grant.client.uuid, args.bytes as Uint8Array);
+      return {};
+    case 'net':
+      return { port: grant.listener.port, tls: grant.listener.tls, listening: false };
+    case 'dma':
+      return dmaOperation(services, grant.window, operation, args);
+    case 'call':
+      return kernelFail('VME_ERR_INTERNAL', 'call capabilities are routed by the kernel');
+  }
+}
+
+function nvramOperation(services: AppServices, operation: string, args: Record<string, unknown>): unknown {
+  const namespace = services.nvram;
+  if (namespace instanceof VmeError) throw new VmeError(namespace.code, `NVRAM is unavailable on this platform: ${namespace.message}`, { cause: namespace.code });
+  if (!namespace) return kernelFail('VME_ERR_INTERNAL', 'nvram capability without a namespace');
+  const key = args.key as string;
+  switch (operation) {
+    case 'get': {
+      const value = namespace.get(key);
+      return { found: value !== undefined, value: value ?? new Uint8Array(0) };
+    }
+    case 'put':
+      namespace.put(key, args.value as Uint8Array);
+      return {};
+    case 'delete':
+      return { deleted: namespace.delete(key) };
+    case 'list':
+      return { keys: namespace.list(args.prefix as string) };
+    default: {
+      const usage = namespace.usage();
+      return { bytes: usage.bytes, quotaBytes: usage.quotaBytes ?? 0 };
+    }
+  }
+}
+
+async function hmac(services: AppServices, keyName: string, data: Uint8Array): Promise<unknown> {
+  let handle = services.hmacKeys.get(keyName);
+  if (!handle) {
+    handle = services.crypto.deriveKey(`app:${services.app}:${keyName}`, 'hmac');
+    services.hmacKeys.set(keyName, handle);
+  }
+  return { mac: await services.crypto.hmac(await handle, 'SHA-256', data) };
+}
+
+async function dmaOperation(services: AppServices, window: { target: 'host' | 'uma'; maxBytes: number; write: boolean }, operation: string, args: Record<string, unknown>): Promise<unknown> {
+  if (window.target !== 'host') kernelFail('VME_ERR_CAPABILITY_DENIED', 'UMA windows are for the kernel\'s pager only in this version');
+  if (operation === 'write' && !window.write) kernelFail('VME_ERR_CAPABILITY_DENIED', 'this DMA window is read-only');
+  const data = operation === 'write' ? (args.bytes as Uint8Array) : undefined;
+  const length = data?.length ?? (args.length as number);
+  if (length > window.maxBytes || length === 0) kernelFail('VME_ERR_IPC_INVALID', `DMA length ${length} is outside 1..${window.maxBytes}`);
+  const buffer = services.sram.allocateBuffer(services.app, length);
+  try {
+    const dram = services.dma.dram;
+    const channel = services.dma.createChannel(services.app, { hostWindows: [{ base: 0, length: dram.size, direction: window.write ? 'both' : 'to-engine' }], engineBuffers: [buffer], maxTransferBytes: window.maxBytes });
+    const host = UntrustedHostRange.allege(BigInt(args.address as number), BigInt(length));
+    if (data) {
+      buffer.bytes().set(data);
+      await channel.engineToHost(engineRange(buffer), host);
+      return {};
+    }
+    await channel.hostToEngine(host, engineRange(buffer));
+    return { bytes: buffer.bytes().slice() };
+  } finally {
+    buffer.release();
+  }
+}

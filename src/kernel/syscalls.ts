@@ -1,0 +1,47 @@
+/**
+ * The capability ABI, declared once: for each capability kind, the operations an app may invoke
+ * through it with their argument and reply fields. The kernel checks every syscall against this
+ * table (after checking the capability is minted for the caller); the worker-side helpers are
+ * typed from it. Capability ids: `nvram`, `call:<app>`, `host:<control>`, `crypto:<key>`,
+ * `heci:<uuid>`, `net:<port>`, `dma:<window>`.
+ */
+import type { Fields } from './interfaces.js';
+
+const key = { type: 'string', maxLength: 64 } as const;
+const value = { type: 'bytes', maxBytes: 16384 } as const;
+
+export const SYSCALLS = {
+  nvram: {
+    get: { args: { key }, reply: { found: { type: 'boolean' }, value } },
+    put: { args: { key, value }, reply: {} },
+    delete: { args: { key }, reply: { deleted: { type: 'boolean' } } },
+    list: { args: { prefix: key }, reply: { keys: { type: 'strings', maxItems: 4096, maxLength: 64 } } },
+    usage: { args: {}, reply: { bytes: { type: 'integer', min: 0, max: 0x80000 }, quotaBytes: { type: 'integer', min: 0, max: 0x80000 } } },
+  },
+  host: {
+    request: { args: { request: { type: 'string', maxLength: 32 } }, reply: { accepted: { type: 'boolean' } } },
+  },
+  crypto: {
+    hmac: { args: { data: { type: 'bytes', maxBytes: 65536 } }, reply: { mac: { type: 'bytes', maxBytes: 32 } } },
+  },
+  heci: {
+    notify: { args: { bytes: { type: 'bytes', maxBytes: 65536 } }, reply: {} },
+  },
+  net: {
+    status: { args: {}, reply: { port: { type: 'integer', min: 1, max: 65535 }, tls: { type: 'boolean' }, listening: { type: 'boolean' } } },
+  },
+  dma: {
+    read: { args: { address: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, length: { type: 'integer', min: 1, max: 65536 } }, reply: { bytes: { type: 'bytes', maxBytes: 65536 } } },
+    write: { args: { address: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, bytes: { type: 'bytes', maxBytes: 65536 } }, reply: {} },
+  },
+} as const satisfies Record<string, Record<string, { args: Fields; reply: Fields }>>;
+
+/** Capability kinds with a syscall table (`call` capabilities use the callee's interface instead). */
+export type SyscallKind = keyof typeof SYSCALLS;
+export type CapabilityKind = SyscallKind | 'call';
+
+/** Splits `kind:name` (or bare `nvram`). */
+export function parseCapabilityId(id: string): { kind: string; name: string } {
+  const colon = id.indexOf(':');
+  return colon < 0 ? { kind: id, name: '' } : { kind: id.slice(0, colon), name: id.slice(colon + 1) };
+}

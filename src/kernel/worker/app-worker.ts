@@ -1,0 +1,85 @@
+/**
+ * Entry point of an app-host worker: one worker runs one app kind (its module, named in
+ * `workerData.moduleUrl`) for every platform in the process. It keeps one instance per platform,
+ * answers the kernel's requests and turns the app's needs into syscalls. An app that throws
+ * anything but an `AppError` faults its instance: the reply says so and the instance is dropped.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AppDefinition, AppInstance } from '../app-api.js';
+import { toWireError } from '../errors.js';
+import type { InterfaceSpec } from '../interfaces.js';
+import type { KernelToWorker, RequestBody } from '../protocol.js';
+import { AppError } from '../errors.js';
+import { createAppContext, SyscallTable } from './app-context.js';
+
+interface Slot {
+  readonly syscalls: SyscallTable;
+  instance: AppInstance<InterfaceSpec | undefined> | undefined;
+}
+
+const port = parentPort;
+if (!port) throw new Error('app-worker must run in a worker thread');
+const { moduleUrl } = workerData as { moduleUrl: string };
+const loaded = import(moduleUrl).then((module: { default?: AppDefinition }) => {
+  if (typeof module.default?.start !== 'function') throw new Error(`${moduleUrl} does not default-export defineApp(...)`);
+  return module.default;
+});
+const slots = new Map<number, Slot>();
+
+async function perform(instance: number, body: RequestBody): Promise<unknown> {
+  const definition = await loaded;
+  if (body.kind === 'start') {
+    const syscalls = new SyscallTable(port as NonNullable<typeof port>, instance);
+    const slot: Slot = { syscalls, instance: undefined };
+    slots.set(instance, slot);
+    slot.instance = await definition.start(createAppContext(body.app, body.platform, body.capabilities, syscalls));
+    return {};
+  }
+  const running = slots.get(instance)?.instance;
+  if (!running) throw new AppError('not-running', `instance ${instance} is not running`);
+  if (body.kind === 'host-message') {
+    if (!running.onHostMessage) throw new AppError('no-host-interface', 'this app serves no host messages');
+    return running.onHostMessage(body.client, body.bytes);
+  }
+  const handler = (running.handlers as Record<string, ((args: unknown, caller: string) => unknown) | undefined> | undefined)?.[body.operation];
+  if (typeof handler !== 'function') throw new AppError('not-implemented', `operation ${body.operation} is not implemented`);
+  return handler(body.args, body.caller);
+}
+
+async function serve(instance: number, request: number, body: RequestBody): Promise<void> {
+  try {
+    const value = await perform(instance, body);
+    port?.postMessage({ t: 'reply', instance, request, ok: true, value });
+  } catch (error) {
+    const fault = !(error instanceof AppError);
+    if (fault) stop(instance);
+    port?.postMessage({ t: 'reply', instance, request, ok: false, fault, error: toWireError(error) });
+  }
+}
+
+function stop(instance: number): void {
+  const slot = slots.get(instance);
+  slots.delete(instance);
+  try {
+    slot?.instance?.stop?.();
+  } catch {
+    // A failing stop() must not take the other instances down; the instance is gone either way.
+  }
+}
+
+port.on('message', (message: KernelToWorker) => {
+  switch (message.t) {
+    case 'request':
+      void serve(message.instance, message.request, message.body);
+      break;
+    case 'syscall-reply':
+      slots.get(message.instance)?.syscalls.settle(message.call, message.ok, message.ok ? message.value : undefined, message.ok ? undefined : message.error);
+      break;
+    case 'stop':
+      stop(message.instance);
+      break;
+    case 'ping':
+      port.postMessage({ t: 'pong', nonce: message.nonce });
+      break;
+  }
+});
