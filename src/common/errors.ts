@@ -82,6 +82,10 @@ export const ERROR_CODES = {
   VME_ERR_HOST_POWER_STATE: { meaning: 'The host cannot make this power transition from its current state (e.g. sleep while off, or a graceful request with no running OS).', exit: EXIT.failure },
   VME_ERR_HOST_POWER_REQUEST: { meaning: 'The power state number is not one the host supports as a request (supported: 2, 4, 5, 7, 8, 10, 11, 12, 14).', exit: EXIT.badInput },
   VME_ERR_HOST_BOOT_ORDER: { meaning: 'A boot order or one-time boot names an unknown boot device or repeats one.', exit: EXIT.badInput },
+  // HECI bus and MEI device (src/heci).
+  VME_ERR_MEI_ERRNO: { meaning: 'The MEI device refused an operation with the Linux driver errno in the message: ENOTTY unknown client, EBUSY connected or at the limit, ENODEV engine down or not connected, EFBIG too long, EAGAIN no credit and queue full, ETIMEDOUT, EMSGSIZE.', exit: EXIT.failure },
+  VME_ERR_HECI_REGISTRATION: { meaning: 'A firmware HECI client registration is invalid: not a UUID, a duplicate, no free address, or limits out of range.', exit: EXIT.badInput },
+  VME_ERR_HECI_SEND: { meaning: 'A firmware HECI client sent what its connection cannot take: closed, over the maximum message length, or the outgoing queue is full.', exit: EXIT.failure },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
