@@ -10,7 +10,7 @@ import type { AppHostPool } from './app-host-pool.js';
 import { AppSlot, type AppModuleEntry, type AppStatus } from './app-slot.js';
 import { mintCapabilities } from './capabilities.js';
 import { KernelError, kernelFail } from './errors.js';
-import { checkCall, checkReply, type InterfaceSpec } from './interfaces.js';
+import { checkCall, checkReply } from './interfaces.js';
 import type { PlatformInfo } from './protocol.js';
 import type { Scheduler } from './scheduler.js';
 import { serveSyscall, type AppServices } from './services.js';
