@@ -82,6 +82,9 @@ export const ERROR_CODES = {
   VME_ERR_HOST_POWER_STATE: { meaning: 'The host cannot make this power transition from its current state (e.g. sleep while off, or a graceful request with no running OS).', exit: EXIT.failure },
   VME_ERR_HOST_POWER_REQUEST: { meaning: 'The power state number is not one the host supports as a request (supported: 2, 4, 5, 7, 8, 10, 11, 12, 14).', exit: EXIT.badInput },
   VME_ERR_HOST_BOOT_ORDER: { meaning: 'A boot order or one-time boot names an unknown boot device or repeats one.', exit: EXIT.badInput },
+  // AMT provisioning state (src/amt-state).
+  VME_ERR_AMT_STATE_CORRUPT: { meaning: 'A value of the AMT provisioning state in NVRAM fails validation (corrupted, tampered or from an unknown format).', exit: EXIT.failure },
+  VME_ERR_AMT_STATE_ARGUMENT: { meaning: 'An AMT provisioning state update is invalid: unknown state or mode, over-long DNS suffix, bad certificate hash or unknown handle.', exit: EXIT.badInput },
   // HECI bus and MEI device (src/heci).
   VME_ERR_MEI_ERRNO: { meaning: 'The MEI device refused an operation with the Linux driver errno in the message: ENOTTY unknown client, EBUSY connected or at the limit, ENODEV engine down or not connected, EFBIG too long, EAGAIN no credit and queue full, ETIMEDOUT, EMSGSIZE.', exit: EXIT.failure },
   VME_ERR_HECI_REGISTRATION: { meaning: 'A firmware HECI client registration is invalid: not a UUID, a duplicate, no free address, or limits out of range.', exit: EXIT.badInput },
