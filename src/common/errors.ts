@@ -82,6 +82,11 @@ export const ERROR_CODES = {
   VME_ERR_HOST_POWER_STATE: { meaning: 'The host cannot make this power transition from its current state (e.g. sleep while off, or a graceful request with no running OS).', exit: EXIT.failure },
   VME_ERR_HOST_POWER_REQUEST: { meaning: 'The power state number is not one the host supports as a request (supported: 2, 4, 5, 7, 8, 10, 11, 12, 14).', exit: EXIT.badInput },
   VME_ERR_HOST_BOOT_ORDER: { meaning: 'A boot order or one-time boot names an unknown boot device or repeats one.', exit: EXIT.badInput },
+  // AMT network side (src/amt): HTTP framing, Digest users, TLS settings.
+  VME_ERR_HTTP_MALFORMED: { meaning: 'An HTTP request on an AMT port is malformed (request line, header, framing or chunk syntax); the device answers 400 and closes the connection.', exit: EXIT.badInput },
+  VME_ERR_HTTP_TOO_LARGE: { meaning: 'An HTTP request on an AMT port exceeds a limit (request line, header count or size, body size, pipelined requests); the device answers 400 and closes the connection.', exit: EXIT.badInput },
+  VME_ERR_AMT_AUTH_CONFIG: { meaning: 'The Digest realm or user table is invalid (realm shape, empty or duplicate user, HA1 not 32 lower-case hex, empty access-realm name).', exit: EXIT.badInput },
+  VME_ERR_AMT_TLS_CONFIG: { meaning: 'The AMT TLS settings are invalid: unknown profile, missing key or certificate, or mutual TLS without a trusted root.', exit: EXIT.badInput },
   // AMT provisioning state (src/amt-state).
   VME_ERR_AMT_STATE_CORRUPT: { meaning: 'A value of the AMT provisioning state in NVRAM fails validation (corrupted, tampered or from an unknown format).', exit: EXIT.failure },
   VME_ERR_AMT_STATE_ARGUMENT: { meaning: 'An AMT provisioning state update is invalid: unknown state or mode, over-long DNS suffix, bad certificate hash or unknown handle.', exit: EXIT.badInput },
