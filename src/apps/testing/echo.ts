@@ -1,4 +1,4 @@
-/** Test app `echo`: echoes text, counts calls in memory (lost on restart) and in NVRAM (kept). */
+/** Test app `echo`: echoes text, counts calls in memory (lost on restart) and in NVRAM (kept); `crash` faults it. */
 import { defineApp } from '../../kernel/app-api.js';
 import { ECHO_INTERFACE } from './interfaces.js';
 
@@ -15,6 +15,9 @@ export default defineApp({
           return { text, calls, persisted };
         },
         secret: () => ({ pong: true }),
+        crash: () => {
+          throw new Error('echo was asked to crash');
+        },
       },
     };
   },

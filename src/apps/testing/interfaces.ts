@@ -14,6 +14,7 @@ export const ECHO_INTERFACE = defineInterface({
       allowedCallers: ['kernel', 'caller'],
     },
     secret: { args: none, reply: pong, allowedCallers: ['kernel'] },
+    crash: { args: none, reply: none, allowedCallers: ['kernel'] },
   },
 });
 
