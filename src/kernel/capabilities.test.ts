@@ -1,0 +1,36 @@
+// Capabilities are minted only from grants, and only genuine ones are honoured.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Capability, CapabilitySet, mintCapabilities } from './capabilities.js';
+import type { AppGrants } from '../me/app-manifest.js';
+
+const grants: AppGrants = {
+  heciClients: [{ uuid: '8e6a6715-9abc-4043-88ef-9e39c6f63e0f', name: 'MKHI', maxMessageBytes: 512 }],
+  networkListeners: [{ port: 16992, protocol: 'tcp', tls: false }],
+  nvram: { namespace: 'amt', quotaBytes: 100 },
+  dmaWindows: [{ name: 'bulk', target: 'host', maxBytes: 4096, write: false }],
+  cryptoKeys: ['platform'], hostControl: ['power'], calls: ['mkhi'],
+};
+
+test('one capability per granted thing, with stable ids', () => {
+  const set = mintCapabilities('amt', grants);
+  assert.deepEqual(set.ids, ['nvram', 'call:mkhi', 'host:power', 'crypto:platform', 'heci:8e6a6715-9abc-4043-88ef-9e39c6f63e0f', 'net:16992', 'dma:bulk']);
+  assert.equal(set.lookup('call:mkhi')?.owner, 'amt');
+  assert.equal(set.lookup('call:tpm'), undefined);
+  assert.deepEqual(set.ofKind('host').map((c) => c.grant.control), ['power']);
+});
+
+test('an empty grant mints nothing', () => {
+  assert.equal(mintCapabilities('x', { heciClients: [], networkListeners: [], nvram: null, dmaWindows: [], cryptoKeys: [], hostControl: [], calls: [] }).size, 0);
+});
+
+test('nobody else can mint, and look-alikes are not genuine', () => {
+  assert.throws(() => new Capability(Symbol('capability mint'), 'nvram', 'x', { kind: 'call', app: 'y' }), TypeError);
+  const real = mintCapabilities('amt', grants).lookup('nvram');
+  assert.ok(Capability.isGenuine(real));
+  const copy: unknown = { ...real };
+  const proto: unknown = Object.create(Capability.prototype);
+  assert.equal(Capability.isGenuine(copy), false);
+  assert.equal(Capability.isGenuine(proto), false);
+  assert.equal(new CapabilitySet([copy as Capability]).lookup('nvram'), undefined);
+});
