@@ -3,6 +3,8 @@
  * one mutation strategy (random or structure-aware, see image-fuzz-strategies.ts) to a shared copy
  * of the clean image or of a clean update package, runs every parser and the ROM on the result,
  * undoes the mutation, and judges the outcome against the oracle:
+ * The image parsers, `bootImage` and `inspectImage` (what `vme image verify|inspect` run) see every
+ * mutated image; the package parser and the ROM's partition checks see every mutated package.
  *   (a) every exception is a VmeError;  (b) no case takes longer than `slowMs`;
  *   (c) the ROM never boots tampered firmware (the booted partition's signed/hashed bytes equal
  *       the clean image's), and never firmware for another platform or below the SVN floor;
@@ -18,6 +20,7 @@ import { romBoot, verifyCodePartition, type BootLogEntry, type RomBootResult, ty
 import { serializePackage, parsePackage, PackageHeader, PackageEntry } from '../../src/firmware/package.js';
 import { firmwareOptions } from '../../src/image/build.js';
 import { testPlatform, testDevelopmentKeys } from '../../src/image/testing.js';
+import { bootImage, inspectImage, type ImageBootResult, type InspectReport } from '../../src/image/index.js';
 import { testDefinition, TEST_DATE } from '../../src/me/testing.js';
 import { SeededRandom } from './random.js';
 import { describePlatform, structureSpans, type PlatformLayout, type NamedSpan } from './image-fuzz-layout.js';
@@ -29,6 +32,8 @@ export { STRATEGIES, type Strategy } from './image-fuzz-strategies.js';
 /** The clean firmware's SVN (and fuse floor), so an "old" genuinely signed build exists below it. */
 export const CLEAN_SVN = 2;
 export const CODE_PARTITIONS: readonly CodePartitionName[] = ['FTPR', 'NFTP'];
+/** `inspectImage` costs ~10 ms (it scans erased partitions), so it runs on every 8th case (8 and the strategy count are coprime). */
+export const INSPECT_EVERY = 8;
 export type DonorName = 'other-platform' | 'other-key' | 'old-svn';
 
 export interface PackageLayout {
@@ -156,7 +161,7 @@ export function runCase(ctx: FuzzContext, strategy: Strategy, seed: number, inde
     const mutation = strategy.mutate(ctx, random, patches);
     Object.assign(report, { note: mutation.note, length: mutation.length });
     if (mutation.target === 'package') inspectPackage(ctx, ctx.package.work.subarray(0, mutation.length), report);
-    else inspectImage(ctx, ctx.work.subarray(0, mutation.length), mutation, report);
+    else inspectPlatformImage(ctx, ctx.work.subarray(0, mutation.length), mutation, report);
   } catch (err) {
     report.violations.push({ kind: 'untyped-exception', stage: 'fuzzer', detail: describeError(err) });
   } finally {
@@ -212,20 +217,65 @@ interface MeLocation {
   readonly bytes: Uint8Array;
 }
 
-function inspectImage(ctx: FuzzContext, image: Uint8Array, mutation: Mutation, report: CaseReport): void {
+function inspectPlatformImage(ctx: FuzzContext, image: Uint8Array, mutation: Mutation, report: CaseReport): void {
   const bound = Math.max(image.length, ctx.pristine.length);
   const descriptor = stage(report, 'descriptor', bound, () => parseDescriptor(image));
   if (descriptor) stage(report, 'gbe', bound, () => parseGbe(image, descriptor));
   stage(report, 'fmap', bound, () => findFmap(image));
   stage(report, 'uefi-volume', bound, () => parseFirmwareVolume(image, ctx.layout.volume.header.offset));
   const located = descriptor ? stage(report, 'me-region', bound, () => ({ base: findRegion(descriptor, 'me').base, bytes: regionBytes(image, 'me') })) : undefined;
-  const me = located ?? cleanMeLocation(ctx, image);
-  const parsed = located ? stage(report, 'me-region', bound, () => parseMeRegion(me.bytes, me.base)) : undefined;
+  const parsed = located ? stage(report, 'me-region', bound, () => parseMeRegion(located.bytes, located.base)) : undefined;
   for (const p of parsed?.partitions ?? []) {
     const name = CODE_PARTITIONS.find((n) => n === p.name);
-    if (name && p.type === PartitionType.code) stage(report, 'code-partition', bound, () => parseCodePartition(p.bytes, name, me.base + p.offset));
+    if (name && p.type === PartitionType.code && located) stage(report, 'code-partition', bound, () => parseCodePartition(p.bytes, name, located.base + p.offset));
   }
-  bootRom(ctx, me, mutation, report);
+  bootWholeImage(ctx, image, mutation, report);
+  if (report.index % INSPECT_EVERY === 0) inspectWholeImage(ctx, image, mutation, report);
+}
+
+/**
+ * `bootImage` (descriptor → ME region → ROM) must never throw and never boot tampered firmware.
+ * When the descriptor is rejected it stays down; the ROM then also runs on the clean layout's ME
+ * range (clipped to the image) so that truncated and garbled ME regions still reach it.
+ */
+function bootWholeImage(ctx: FuzzContext, image: Uint8Array, mutation: Mutation, report: CaseReport): void {
+  let booted: ImageBootResult;
+  try {
+    booted = bootImage(image, ctx.fuses);
+  } catch (err) {
+    report.violations.push({ kind: 'rom-threw', stage: 'image-boot', detail: describeError(err) });
+    return;
+  }
+  if (booted.meRegion) {
+    judgeBoot(ctx, { base: booted.meRegion.base, bytes: image.subarray(booted.meRegion.base, booted.meRegion.base + booted.meRegion.size) }, booted, mutation, report);
+    return;
+  }
+  if (booted.state !== 'down') report.violations.push({ kind: 'tampered-boot', stage: 'image-boot', detail: `booted ${booted.partition ?? '?'} without an ME region` });
+  const me = cleanMeLocation(ctx, image);
+  try {
+    judgeBoot(ctx, me, romBoot(me.bytes, ctx.fuses, { regionBase: me.base }), mutation, report);
+  } catch (err) {
+    report.violations.push({ kind: 'rom-threw', stage: 'rom', detail: describeError(err) });
+  }
+}
+
+/** `inspectImage` (vme image inspect) must never throw, never hide a non-VmeError, never call tampered code verified. */
+function inspectWholeImage(ctx: FuzzContext, image: Uint8Array, mutation: Mutation, report: CaseReport): void {
+  let inspected: InspectReport;
+  try {
+    inspected = inspectImage(image, ctx.fuses);
+  } catch (err) {
+    report.violations.push({ kind: 'untyped-exception', stage: 'inspect', detail: `inspectImage threw: ${describeError(err)}` });
+    return;
+  }
+  for (const e of inspected.errors) {
+    if (e.code === 'VME_ERR_INTERNAL') report.violations.push({ kind: 'untyped-exception', stage: `inspect ${e.section}`, detail: e.message });
+  }
+  for (const code of inspected.code.filter((c) => c.verified)) {
+    const size = inspected.partitions.find((p) => p.offset === code.offset)?.size ?? 0;
+    const problem = bootedProblem(ctx, { partition: code.name, firmware: undefined }, image.subarray(code.offset, code.offset + size), mutation.oracle);
+    if (problem) report.violations.push({ kind: 'tampered-boot', stage: `inspect ${code.name}`, detail: `reported verified: ${problem}` });
+  }
 }
 
 function parseGbe(image: Uint8Array, descriptor: Descriptor): unknown {
@@ -239,19 +289,13 @@ function cleanMeLocation(ctx: FuzzContext, image: Uint8Array): MeLocation {
   return { base: offset, bytes: image.subarray(Math.min(offset, image.length), Math.min(offset + length, image.length)) };
 }
 
-function bootRom(ctx: FuzzContext, me: MeLocation, mutation: Mutation, report: CaseReport): void {
-  let result: RomBootResult;
-  try {
-    result = romBoot(me.bytes, ctx.fuses, { regionBase: me.base });
-  } catch (err) {
-    report.violations.push({ kind: 'rom-threw', stage: 'rom', detail: describeError(err) });
-    return;
-  }
+function judgeBoot(ctx: FuzzContext, me: MeLocation, result: RomBootResult, mutation: Mutation, report: CaseReport): void {
   report.romOutcome = result.state;
   report.romFailures.push(...result.verdicts.filter((v) => !v.ok).map((v) => `${v.partition}:${v.failedCheck ?? '?'}`));
+  const regionEnd = Math.max(me.base + me.bytes.length, ctx.layout.me.offset + ctx.layout.me.length);
   for (const entry of result.log) {
     if (entry.message.startsWith('unexpected error')) report.violations.push({ kind: 'rom-unexpected-error', stage: `rom ${entry.partition ?? '-'} ${entry.check}`, detail: entry.message });
-    const imprecise = entry.ok ? undefined : impreciseRomFailure(entry, Math.max(me.base + me.bytes.length, ctx.layout.me.offset + ctx.layout.me.length));
+    const imprecise = entry.ok ? undefined : impreciseRomFailure(entry, regionEnd);
     if (imprecise) report.violations.push({ kind: 'imprecise-rom-failure', stage: `rom ${entry.partition ?? '-'} ${entry.check}`, detail: `${imprecise}: ${entry.message}` });
   }
   if (result.state !== 'down' && result.partition) {
