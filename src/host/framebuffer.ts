@@ -120,7 +120,7 @@ export class TextFramebuffer implements TextScreen {
     if (length > 0) this.#changed(row, column, row + 1, column + length);
   }
 
-  /** Teletype output at the cursor: \n new line, \r column 0, \b back, \t to the next 8, wrap and scroll. */
+  /** Teletype output at the cursor: \n new line, \r column 0, \b back, \t to the next tab stop (without erasing), wrap and scroll. */
   write(text: string, attribute: number = this.#attribute): void {
     for (const character of text) this.#writeCharacter(character, attribute);
   }
@@ -142,11 +142,7 @@ export class TextFramebuffer implements TextScreen {
     if (character === '\n') return this.#newLine();
     if (character === '\r') return this.setCursor(this.#row, 0);
     if (character === '\b') return this.setCursor(this.#row, Math.max(0, this.#column - 1));
-    if (character === '\t') {
-      const spaces = 8 - (this.#column % 8);
-      for (let index = 0; index < spaces && this.#column < this.columns; index++) this.#writeCharacter(' ', attribute);
-      return;
-    }
+    if (character === '\t') return this.setCursor(this.#row, Math.min(this.columns - 1, this.#column + 8 - (this.#column % 8)));
     if (this.#column >= this.columns) this.#newLine();
     this.#set(this.#row, this.#column, character.codePointAt(0) ?? SPACE, attribute);
     this.#changed(this.#row, this.#column, this.#row + 1, this.#column + 1);
