@@ -52,3 +52,11 @@ test('our encoding is byte-identical to fmaptool for the same areas', () => {
     assert.deepEqual(Buffer.from(buildFmap(parsed)), theirs);
   });
 });
+
+test('findFmap: an FMAP claiming a larger flash than the image (so its areas may lie outside it) is refused at header.size', () => {
+  const image = new Uint8Array(8 * MiB).fill(0xff);
+  const fmap = fmapForRegions(defaultLayout(8 * MiB), 8 * MiB, 0x300000);
+  image.set(buildFmap({ ...fmap, size: 0x7fffffff, areas: [...fmap.areas, { name: 'BEYOND', offset: 16 * MiB, size: 0x1000 }] }), 0x300000);
+  assert.throws(() => findFmap(image), (e: unknown) => e instanceof DecodeError && e.problem.structure === 'FMAP header' && e.problem.field === 'size'
+    && e.problem.offset === 0x300000 + FmapHeader.offsetOf('size') && e.problem.expected === '0x800000' && e.problem.actual === '0x7fffffff');
+});

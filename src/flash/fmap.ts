@@ -5,7 +5,7 @@
  * API:
  *   buildFmap({ base?, size, name?, areas }): Uint8Array
  *   fmapForRegions(regions, sizeBytes, fmapOffset): Fmap — SI_DESC, SI_GBE, SI_ME, SI_BIOS (+ SI_PDR/SI_EC) and FMAP
- *   parseFmap(bytes, offset?, base?): Fmap  /  findFmap(image): { offset, fmap } | undefined
+ *   parseFmap(bytes, offset?, base?): Fmap  /  findFmap(image): { offset, fmap } | undefined (its size must be the image's)
  */
 import { struct, u8, u16, u32, u64, ascii, magicAscii, parseArray, DecodeError } from '../codec/index.js';
 import { FMAP_AREA_FOR_REGION, type RegionName } from './regions.js';
@@ -91,7 +91,15 @@ export function parseFmap(bytes: Uint8Array, offset = 0, base = 0): Fmap {
 export function findFmap(image: Uint8Array): { offset: number; fmap: Fmap } | undefined {
   const magic = Buffer.from(FMAP_SIGNATURE, 'latin1');
   for (let offset = 0; offset + FmapHeader.size <= image.length; offset += 0x1000) {
-    if (Buffer.from(image.buffer, image.byteOffset + offset, magic.length).equals(magic)) return { offset, fmap: parseFmap(image, offset) };
+    if (Buffer.from(image.buffer, image.byteOffset + offset, magic.length).equals(magic)) return { offset, fmap: checkFlashSize(parseFmap(image, offset), image.length, offset) };
   }
   return undefined;
+}
+
+/** An FMAP found in an image must describe that image: otherwise its areas could lie outside it. */
+function checkFlashSize(fmap: Fmap, imageSize: number, offset: number): Fmap {
+  if (fmap.size !== imageSize) {
+    throw new DecodeError({ structure: 'FMAP header', field: 'size', offset: offset + FmapHeader.offsetOf('size'), reason: 'flash size does not match the image', expected: `0x${imageSize.toString(16)}`, actual: `0x${fmap.size.toString(16)}` });
+  }
+  return fmap;
 }
