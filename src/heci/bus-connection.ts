@@ -1,0 +1,157 @@
+/**
+ * One firmware-side connection (me_addr, host_addr) on the HECI bus: flow-control credits in both
+ * directions, reassembly of the host's fragments up to the client's maximum message length, and a
+ * bounded outgoing queue of the client's replies and notifications. [brief me-internals §3.3 "Flow
+ * control"; Linux client.c `mei_cl_tx_flow_ctrl_creds`]
+ */
+import { VmeError } from '../common/errors.js';
+import { encodeFragment, type MeiHeader } from './header.js';
+import { encodeHbm } from './hbm.js';
+
+/** What a firmware client sees of one connection. */
+export interface HeciConnection {
+  readonly clientUuid: string;
+  readonly meAddress: number;
+  readonly hostAddress: number;
+  readonly isOpen: boolean;
+  /**
+   * Queues one whole message for the host; it leaves when the host grants a credit.
+   * @throws VmeError VME_ERR_HECI_SEND when closed, over the client's maximum length, or the queue is full
+   */
+  send(message: Uint8Array): void;
+  /** Sends the HBM notification event if the host enabled notifications; returns whether it did. */
+  notify(): boolean;
+}
+
+/** The client properties a connection needs. */
+export interface ConnectionClient {
+  readonly uuid: string;
+  readonly maxMessageBytes: number;
+  readonly handler: { onDisconnect?(connection: HeciConnection): void };
+}
+
+export interface ConnectionOptions {
+  readonly transmit: (frame: Uint8Array) => void;
+  readonly fragmentBytes: number;
+  readonly outgoingLimit: number;
+  /** Called with each complete message while no other message of this connection is in service. */
+  readonly deliver: (connection: BusConnection, message: Uint8Array) => Promise<void>;
+}
+
+/** Why the bus must drop a connection because of what the host sent. */
+export type HostViolation = 'writeWithoutCredit' | 'overLength';
+
+/** The most credits a host may bank on one connection; more are counted and dropped. */
+export const MAX_HOST_CREDITS = 8;
+
+export class BusConnection implements HeciConnection {
+  notificationsEnabled = false;
+  #open = true;
+  #creditGranted = false;
+  #busy = false;
+  #hostCredits = 0;
+  #assembly: Uint8Array[] = [];
+  #assemblyBytes = 0;
+  readonly #outgoing: Uint8Array[] = [];
+
+  constructor(
+    readonly client: ConnectionClient,
+    readonly meAddress: number,
+    readonly hostAddress: number,
+    private readonly options: ConnectionOptions,
+  ) {}
+
+  get clientUuid(): string {
+    return this.client.uuid;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Grants the host one credit (FLOW_CONTROL) when the client can take another message. */
+  grantCredit(): void {
+    if (!this.#open || this.#creditGranted || this.#busy) return;
+    this.#creditGranted = true;
+    this.#transmitHbm(encodeHbm('flowControl', { meAddress: this.meAddress, hostAddress: this.hostAddress }));
+  }
+
+  /** One fragment from the host; returns the violation that must end the connection, if any. */
+  receiveFragment(header: MeiHeader, payload: Uint8Array): HostViolation | undefined {
+    if (!this.#creditGranted) return 'writeWithoutCredit';
+    if (this.#assemblyBytes + payload.length > this.client.maxMessageBytes) return 'overLength';
+    this.#assembly.push(payload.slice());
+    this.#assemblyBytes += payload.length;
+    if (header.messageComplete) this.#complete();
+    return undefined;
+  }
+
+  /** The host granted one credit; returns false when it banked more than MAX_HOST_CREDITS. */
+  addHostCredit(): boolean {
+    if (this.#hostCredits >= MAX_HOST_CREDITS) return false;
+    this.#hostCredits += 1;
+    this.#flush();
+    return true;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.#open) throw new VmeError('VME_ERR_HECI_SEND', `connection ${this.meAddress}/${this.hostAddress} is closed`);
+    if (message.length > this.client.maxMessageBytes) {
+      throw new VmeError('VME_ERR_HECI_SEND', `message of ${message.length} bytes exceeds the client's maximum ${this.client.maxMessageBytes}`);
+    }
+    if (this.#outgoing.length >= this.options.outgoingLimit) {
+      throw new VmeError('VME_ERR_HECI_SEND', `outgoing queue of ${this.options.outgoingLimit} messages is full (the host is not reading)`);
+    }
+    this.#outgoing.push(message.slice());
+    this.#flush();
+  }
+
+  notify(): boolean {
+    if (!this.#open || !this.notificationsEnabled) return false;
+    this.#transmitHbm(encodeHbm('notification', { meAddress: this.meAddress, hostAddress: this.hostAddress }));
+    return true;
+  }
+
+  /** Ends the connection: drops partial input and queued output (bounded state is freed at once). */
+  close(): void {
+    this.#open = false;
+    this.#assembly = [];
+    this.#assemblyBytes = 0;
+    this.#outgoing.length = 0;
+  }
+
+  #complete(): void {
+    const message = Buffer.concat(this.#assembly, this.#assemblyBytes);
+    this.#assembly = [];
+    this.#assemblyBytes = 0;
+    this.#creditGranted = false;
+    this.#busy = true;
+    void this.options.deliver(this, new Uint8Array(message.buffer, message.byteOffset, message.length)).finally(() => {
+      this.#busy = false;
+      this.grantCredit();
+    });
+  }
+
+  #flush(): void {
+    while (this.#open && this.#hostCredits > 0) {
+      const message = this.#outgoing.shift();
+      if (message === undefined) return;
+      this.#hostCredits -= 1;
+      this.#transmitMessage(message);
+    }
+  }
+
+  #transmitMessage(message: Uint8Array): void {
+    const size = this.options.fragmentBytes;
+    let offset = 0;
+    do {
+      const end = Math.min(offset + size, message.length);
+      this.options.transmit(encodeFragment(this.meAddress, this.hostAddress, message.subarray(offset, end), end === message.length));
+      offset = end;
+    } while (offset < message.length);
+  }
+
+  #transmitHbm(payload: Uint8Array): void {
+    this.options.transmit(encodeFragment(0, 0, payload, true));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * One direction's circular buffer (H_CB_WW → ME, or ME_CB_RW → host): `depth` dword slots with
+ * free-running 8-bit read and write pointers, as H_CSR/ME_CSR_HA expose them. A fragment takes one
+ * header slot plus ceil(length/4) data slots, so the largest fragment is depth×4 − 4 bytes.
+ * [brief me-internals §3.1 "Slot arithmetic"; Linux hw-me.c `mei_me_count_full_read_slots`]
+ */
+import { MEI_HEADER_BYTES, MEI_HEADER_MAX_LENGTH, unpackMeiHeader } from './header.js';
+
+/** H_CBD on current chipsets is 128 dwords. */
+export const DEFAULT_BUFFER_DEPTH = 128;
+
+/** The outcome of reading one fragment; `corrupt` means the pointers and header disagree. */
+export type BufferRead = { readonly kind: 'empty' } | { readonly kind: 'fragment'; readonly frame: Uint8Array } | { readonly kind: 'corrupt'; readonly reason: string };
+
+export class CircularBuffer {
+  readonly depth: number;
+  readonly #slots: Uint32Array;
+  #readPointer = 0;
+  #writePointer = 0;
+
+  /** @throws RangeError unless depth is a power of two from 4 to 128 (the pointers are 8-bit). */
+  constructor(depth = DEFAULT_BUFFER_DEPTH) {
+    if (!Number.isInteger(depth) || depth < 4 || depth > 128 || (depth & (depth - 1)) !== 0) {
+      throw new RangeError(`circular buffer depth must be a power of two from 4 to 128 dwords, got ${depth}`);
+    }
+    this.depth = depth;
+    this.#slots = new Uint32Array(depth);
+  }
+
+  /** The largest fragment payload: the header shares the buffer (depth×4 − 4), capped by the 9-bit length. */
+  get maxFragmentBytes(): number {
+    return Math.min(this.depth * 4 - MEI_HEADER_BYTES, MEI_HEADER_MAX_LENGTH);
+  }
+
+  get filledSlots(): number {
+    return (this.#writePointer - this.#readPointer) & 0xff;
+  }
+
+  get emptySlots(): number {
+    return this.depth - this.filledSlots;
+  }
+
+  /** The CSR view of this buffer: depth, write pointer, read pointer (bits 31:24, 23:16, 15:8). */
+  get pointers(): { depth: number; writePointer: number; readPointer: number } {
+    return { depth: this.depth, writePointer: this.#writePointer, readPointer: this.#readPointer };
+  }
+
+  /** Slots a frame of `frameBytes` (header included) occupies. */
+  static slotsFor(frameBytes: number): number {
+    return Math.ceil(frameBytes / 4);
+  }
+
+  /**
+   * Pushes one fragment (header dword + payload). Returns false, writing nothing, when there are
+   * not enough empty slots; the writer waits for the reader, as the driver does.
+   * @throws RangeError when the frame could never fit this buffer (a bug in the writer)
+   */
+  write(frame: Uint8Array): boolean {
+    const slots = CircularBuffer.slotsFor(frame.length);
+    if (frame.length < MEI_HEADER_BYTES || slots > this.depth) throw new RangeError(`a ${frame.length}-byte frame does not fit a ${this.depth}-dword buffer`);
+    if (slots > this.emptySlots) return false;
+    const padded = new Uint8Array(slots * 4);
+    padded.set(frame);
+    const view = new DataView(padded.buffer);
+    for (let slot = 0; slot < slots; slot++) {
+      this.#slots[this.#writePointer % this.depth] = view.getUint32(slot * 4, true);
+      this.#writePointer = (this.#writePointer + 1) & 0xff;
+    }
+    return true;
+  }
+
+  /** Pops one fragment; a header whose length needs more slots than are filled is `corrupt` (the buffer is then reset). */
+  read(): BufferRead {
+    const filled = this.filledSlots;
+    if (filled === 0) return { kind: 'empty' };
+    if (filled > this.depth) return this.#corrupt(`filled slots ${filled} exceed depth ${this.depth}`);
+    const word = this.#slots[this.#readPointer % this.depth] ?? 0;
+    const header = unpackMeiHeader(word);
+    const slots = 1 + CircularBuffer.slotsFor(header.length);
+    if (slots > filled) return this.#corrupt(`header length ${header.length} needs ${slots} slots, ${filled} filled`);
+    const frame = new Uint8Array(slots * 4);
+    const view = new DataView(frame.buffer);
+    for (let slot = 0; slot < slots; slot++) {
+      view.setUint32(slot * 4, this.#slots[this.#readPointer % this.depth] ?? 0, true);
+      this.#readPointer = (this.#readPointer + 1) & 0xff;
+    }
+    return { kind: 'fragment', frame: frame.subarray(0, MEI_HEADER_BYTES + header.length) };
+  }
+
+  /** Empties the buffer (H_RST). */
+  reset(): void {
+    this.#readPointer = 0;
+    this.#writePointer = 0;
+  }
+
+  #corrupt(reason: string): BufferRead {
+    this.reset();
+    return { kind: 'corrupt', reason };
+  }
+}
