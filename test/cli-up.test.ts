@@ -3,19 +3,23 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { vme, tempDir } from './support/cli.js';
+import { spawn } from 'node:child_process';
+import { vme, tempDir, VME_BIN } from './support/cli.js';
 
 const { dir, cleanup } = tempDir();
 after(cleanup);
 
-interface UpResult { created: string[]; engine: string; partition: string; image: string; fuses: string; keys: string }
+interface UpResult { created: string[]; engine: string; apps: { name: string; state: string }[]; log: { stage: string; check: string }[]; image: string; fuses: string; keys: string }
 
 test('first run creates keys, image and fuses and boots the operational firmware', () => {
-  const r = vme(['up', '--state', 'st', '--json'], dir);
+  const r = vme(['up', '--state', 'st', '--json', '--once'], dir);
   assert.equal(r.status, 0, r.stderr);
   const up = JSON.parse(r.stdout) as UpResult;
   assert.deepEqual(up.created, ['keys', 'image', 'fuses']);
-  assert.deepEqual([up.engine, up.partition], ['operational', 'NFTP']);
+  assert.equal(up.engine, 'operational');
+  assert.deepEqual(up.apps.map((a) => [a.name, a.state]), [['mkhi', 'running']]);
+  assert.ok(up.log.some((e) => e.stage === 'rom' && e.check === 'signature'), 'boot log has the ROM part');
+  assert.ok(up.log.some((e) => e.stage === 'kernel' && e.check === 'ready'), 'and continues into the kernel part');
   assert.equal(up.image, join(dir, 'st', 'platform.bin'));
   assert.equal(statSync(up.image).size, 8 * 1024 * 1024);
   assert.equal(statSync(join(up.keys, 'firmware-signing.DEVELOPMENT.key.pem')).mode & 0o777, 0o600);
@@ -23,10 +27,10 @@ test('first run creates keys, image and fuses and boots the operational firmware
 
 test('second run resumes the same platform (same image and fuse secrets)', () => {
   const before = readFileSync(join(dir, 'st', 'platform.bin.fuses.json'), 'utf8');
-  const r = vme(['up', '--state', 'st'], dir);
+  const r = vme(['up', '--state', 'st', '--once'], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /resuming the platform/);
-  assert.match(r.stdout, /engine: operational \(NFTP, apps: mkhi\)/);
+  assert.match(r.stdout, /engine: operational in \d+ ms .*apps: mkhi running/);
   assert.match(r.stdout, /reach it with:/);
   assert.equal(readFileSync(join(dir, 'st', 'platform.bin.fuses.json'), 'utf8'), before);
 });
@@ -36,4 +40,20 @@ test('--help documents the state folder and exit statuses', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--state <dir>/);
   assert.match(r.stdout, /Exit status/);
+});
+
+test('without --once it serves until Ctrl-C (SIGINT), then shuts down cleanly with status 0', async () => {
+  const child = spawn(process.execPath, [VME_BIN, 'up', '--state', 'st'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vme up never reported running:\n${stderr}`)), 60_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('press Ctrl-C')) { clearTimeout(timer); resolve(); }
+    });
+  }).catch((err: unknown) => { child.kill('SIGKILL'); throw err; });
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  assert.match(stderr, /shutting down/);
 });
