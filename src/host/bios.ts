@@ -25,6 +25,8 @@ export interface BiosOptions {
   readonly mebxWindowMilliseconds?: number;
   /** Bytes of host DRAM reserved as UMA, at the top of DRAM (default 32 MiB). */
   readonly umaSize?: number;
+  /** How long the BIOS waits for the engine's End-of-POST answer before going on (default 5000 ms). */
+  readonly endOfPostTimeoutMilliseconds?: number;
 }
 
 /** Test faults: a BIOS that skips a message to the engine, or hangs before a step. */
@@ -156,7 +158,7 @@ class Post {
   async mebx(): Promise<void> {
     const { screen, serial, keyboard, engine, clock, onMebx } = this.context;
     this.say('Entering Intel(R) ME setup (MEBx)...');
-    if (onMebx) await onMebx({ screen, serial, keyboard, engine, clock, signal: this.signal });
+    if (onMebx) await Promise.race([onMebx({ screen, serial, keyboard, engine, clock, signal: this.signal }), hang(this.signal)]);
     else this.say('MEBx is not available in this build; continuing.');
     this.#checkAborted();
   }
@@ -167,7 +169,7 @@ class Post {
       return undefined;
     }
     try {
-      const reply = (await this.context.engine.endOfPost()) ?? { requestedAction: 'continue' };
+      const reply = (await this.#withTimeout(this.context.engine.endOfPost())) ?? { requestedAction: 'continue' };
       this.#checkAborted();
       this.context.emit({ kind: 'end-of-post', reply });
       if (reply.requestedAction === 'global-reset') this.say('ME requested a global reset.');
@@ -214,6 +216,16 @@ class Post {
       this.signal.addEventListener('abort', onAbort, { once: true });
       check();
     });
+  }
+
+  /** The engine's answer, or a rejection after the End-of-POST timeout (the engine never blocks POST). */
+  #withTimeout<T>(answer: T | Promise<T>): Promise<T> {
+    const limit = this.plan.options.endOfPostTimeoutMilliseconds ?? 5000;
+    let cancel = (): void => undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      cancel = this.context.clock.schedule(limit, () => reject(new Error(`no answer in ${limit} ms`)));
+    });
+    return Promise.race([Promise.resolve(answer), timeout, hang(this.signal)]).finally(cancel);
   }
 
   #engineError(step: BiosStep, error: unknown): void {
