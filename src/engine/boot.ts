@@ -51,10 +51,15 @@ let platformSequence = 0;
 export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const options = input.options ?? {};
   const trace = new Trace(options.traceCapacity ?? 64);
+  const pool = options.pool ?? sharedAppHostPool();
+  const registry = options.registry ?? DEFAULT_APP_REGISTRY;
+  const platformNumber = options.platformNumber ?? platformSequence++;
+  // Start the app hosts now: the ROM below is synchronous CPU work, so workers boot on another core meanwhile.
+  for (const entry of Object.values(registry)) pool.hostFor(entry.moduleUrl, platformNumber).warm();
   const rom = runRom(input.flash, input.fuses);
   const bootLog: EngineBootLogEntry[] = [...rom.result.log];
   if (rom.result.state === 'down' || !rom.result.firmware || !rom.controller || !rom.meRegion) {
-    return new Engine('down', { rom: rom.result, bootLog, trace, release: () => Promise.resolve() });
+    return new Engine('down', { rom: rom.result, bootLog, trace, release: () => pool.releaseIdle() });
   }
   const firmware = rom.result.firmware;
   const log = new KernelBootLog(bootLog, firmware.partition);
@@ -66,12 +71,11 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
     platformId: firmware.platformId, firmwareVersion: `${firmware.version.major}.${firmware.version.minor}.${firmware.version.hotfix}.${firmware.version.build}`,
     svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps: firmware.apps.map((a) => a.name),
   };
-  const pool = options.pool ?? sharedAppHostPool();
   const scheduler = options.scheduler ?? sharedScheduler();
   const kernel = new Kernel({
-    pool, scheduler, trace, platformNumber: options.platformNumber ?? platformSequence++,
+    pool, scheduler, trace, platformNumber,
     policy: { ...firmware.kernel.supervisor, baseDelayMs: options.backoffBaseMs ?? 100, maxDelayMs: options.backoffMaxMs ?? 10_000 },
-    requestDeadlineMs: options.requestDeadlineMs ?? 5000, registry: options.registry ?? DEFAULT_APP_REGISTRY,
+    requestDeadlineMs: options.requestDeadlineMs ?? 5000, registry,
     platformInfo: () => platform,
     servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace)),
   });
