@@ -88,7 +88,7 @@ test('write without credit: the engine disconnects that connection and counts it
   assert.deepEqual(harness.hbm('clientDisconnectResponse', { meAddress: 2, hostAddress: 3, status: 0 }), []);
 });
 
-test('over the maximum message length (across fragments): disconnected and counted; others keep working', async () => {
+test('over the maximum message length (across fragments): disconnected and counted; others keep working', () => {
   const harness = withClients();
   harness.connect(2, 3);
   harness.connect(1, 4);

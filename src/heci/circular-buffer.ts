@@ -18,10 +18,13 @@ export class CircularBuffer {
   #readPointer = 0;
   #writePointer = 0;
 
-  /** @throws RangeError unless depth is a power of two from 4 to 128 (the pointers are 8-bit). */
+  /**
+   * @throws RangeError unless depth is a power of two from 16 (the largest HBM, HOST_ENUM's 40-byte
+   * response, must fit one fragment) to 128 (the pointers are 8-bit).
+   */
   constructor(depth = DEFAULT_BUFFER_DEPTH) {
-    if (!Number.isInteger(depth) || depth < 4 || depth > 128 || (depth & (depth - 1)) !== 0) {
-      throw new RangeError(`circular buffer depth must be a power of two from 4 to 128 dwords, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 16 || depth > 128 || (depth & (depth - 1)) !== 0) {
+      throw new RangeError(`circular buffer depth must be a power of two from 16 to 128 dwords, got ${depth}`);
     }
     this.depth = depth;
     this.#slots = new Uint32Array(depth);

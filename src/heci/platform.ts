@@ -10,7 +10,7 @@ import { MeiHostDriver, type MeiHostDriverOptions } from './host-driver.js';
 import { HeciLink } from './link.js';
 
 export interface HeciPlatformOptions {
-  /** Circular buffer depth in dwords (H_CBD), a power of two 4..128; default 128. */
+  /** Circular buffer depth in dwords (H_CBD), a power of two 16..128; default 128. */
   readonly bufferDepth?: number;
   readonly bus?: Omit<HeciBusOptions, 'transmit' | 'fragmentBytes'>;
   readonly driver?: Omit<MeiHostDriverOptions, 'transmit' | 'fragmentBytes'>;
