@@ -26,8 +26,10 @@ export interface EngineOptions {
   /** App-host workers (default: the process-wide pool). */
   readonly pool?: AppHostPool;
   readonly scheduler?: Scheduler;
-  /** Deadline of every request to an app, including its start (default 5000 ms). */
+  /** Deadline of every request to an app (default 5000 ms). */
   readonly requestDeadlineMs?: number;
+  /** Deadline of an app's start, which includes a cold worker's boot (default max(requestDeadlineMs, 10 s)). */
+  readonly startDeadlineMs?: number;
   /** Supervisor back-off: first delay and cap (default 100 ms, 10 s). */
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
@@ -54,8 +56,9 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const pool = options.pool ?? sharedAppHostPool();
   const registry = options.registry ?? DEFAULT_APP_REGISTRY;
   const platformNumber = options.platformNumber ?? platformSequence++;
-  // Start the app hosts now: the ROM below is synchronous CPU work, so workers boot on another core meanwhile.
-  for (const entry of Object.values(registry)) pool.hostFor(entry.moduleUrl, platformNumber).warm();
+  // Start this build's app hosts now: the ROM below is synchronous CPU work, so workers boot on another
+  // core meanwhile. (A caller-supplied registry may hold apps the manifest never loads: not warmed.)
+  if (!options.registry) for (const entry of Object.values(registry)) pool.hostFor(entry.moduleUrl, platformNumber).warm();
   const rom = runRom(input.flash, input.fuses);
   const bootLog: EngineBootLogEntry[] = [...rom.result.log];
   if (rom.result.state === 'down' || !rom.result.firmware || !rom.controller || !rom.meRegion) {
@@ -75,7 +78,7 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const kernel = new Kernel({
     pool, scheduler, trace, platformNumber,
     policy: { ...firmware.kernel.supervisor, baseDelayMs: options.backoffBaseMs ?? 100, maxDelayMs: options.backoffMaxMs ?? 10_000 },
-    requestDeadlineMs: options.requestDeadlineMs ?? 5000, registry,
+    requestDeadlineMs: options.requestDeadlineMs ?? 5000, ...(options.startDeadlineMs ? { startDeadlineMs: options.startDeadlineMs } : {}), registry,
     platformInfo: () => platform,
     servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace)),
   });

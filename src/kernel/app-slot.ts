@@ -31,6 +31,8 @@ export interface SlotEnvironment {
   readonly scheduler: Scheduler;
   readonly policy: RestartPolicy;
   readonly requestDeadlineMs: number;
+  /** Deadline of an app's start (includes a cold worker's boot); default max(requestDeadlineMs, 10 s). */
+  readonly startDeadlineMs?: number;
   platformInfo(): PlatformInfo;
   /** Serves a syscall of this slot's instance; resolves to the reply or rejects with a typed error. */
   syscall(slot: AppSlot, capability: string, operation: string, args: unknown): Promise<unknown>;
@@ -106,7 +108,7 @@ export class AppSlot {
     const started = performance.now();
     const body: RequestBody = { kind: 'start', app: this.name, capabilities: this.capabilities.ids, platform: this.env.platformInfo() };
     try {
-      await this.#host.request(instance, body, this.env.requestDeadlineMs);
+      await this.#host.request(instance, body, this.env.startDeadlineMs ?? Math.max(this.env.requestDeadlineMs, 10_000));
       if (incarnation !== this.#incarnation || this.state !== 'starting') return;
       this.state = 'running';
       this.env.trace.record('kernel', { kind: 'app-ready', app: this.name, incarnation, ms: Math.round((performance.now() - started) * 100) / 100 });

@@ -30,6 +30,7 @@ export interface KernelEnvironment {
   readonly scheduler: Scheduler;
   readonly policy: RestartPolicy;
   readonly requestDeadlineMs: number;
+  readonly startDeadlineMs?: number;
   readonly registry: AppRegistry;
   platformInfo(): PlatformInfo;
   /** The services an app's non-call syscalls are served from. */
