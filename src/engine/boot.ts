@@ -4,11 +4,10 @@
  * MFS, loads and starts the verified manifest's apps in order, and arms the idle timer. The boot
  * log continues from the ROM's entries into the kernel's.
  */
-import { DecodeError } from '../codec/index.js';
 import { FlashController, type FlashBacking } from '../flash/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import type { AppManifest } from '../me/app-manifest.js';
-import { romBoot, type BootLogEntry, type RomBootResult } from '../rom/index.js';
+import { bootLocatedRegion, type RomBootResult } from '../rom/index.js';
 import { JsonFileCounter, MemoryCounter, type MonotonicCounter } from '../kernel/nvram/index.js';
 import { Kernel, KernelBootLog, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
 import { DEFAULT_APP_REGISTRY } from '../apps/registry.js';
@@ -123,20 +122,11 @@ interface RomStage {
 
 /** The chipset part: descriptor → ME region read as the ME master → ROM. */
 function runRom(flash: FlashBacking, fuses: Fuses): RomStage {
-  let controller: FlashController;
-  let meRegion: Uint8Array;
-  let base: number;
-  try {
+  let controller: FlashController | undefined;
+  const { region, ...result } = bootLocatedRegion(() => {
     controller = new FlashController(flash);
-    const region = controller.region('me');
-    base = region.base;
-    meRegion = controller.read('me', 'me', 0, region.size);
-  } catch (error) {
-    const problem = error instanceof DecodeError ? error.problem : undefined;
-    const entry = (check: 'descriptor' | 'decision', message: string): BootLogEntry => ({ stage: 'rom', partition: null, check, ok: false, message, ...(problem ? { offset: problem.offset } : {}) });
-    return { result: { state: 'down', partition: null, verdicts: [], log: [entry('descriptor', (error as Error).message), entry('decision', 'engine stays down: the ME region cannot be read')] } };
-  }
-  const first: BootLogEntry = { stage: 'rom', partition: null, check: 'descriptor', ok: true, message: `ME region 0x${base.toString(16).toUpperCase()}, ${meRegion.length} bytes, read as the ME master`, offset: 0x10 };
-  const result = romBoot(meRegion, fuses, { regionBase: base });
-  return { result: { ...result, log: [first, ...result.log] }, controller, meRegion };
+    const me = controller.region('me');
+    return { base: me.base, bytes: controller.read('me', 'me', 0, me.size), how: 'read as the ME master' };
+  }, fuses);
+  return region && controller ? { result, controller, meRegion: region.bytes } : { result };
 }

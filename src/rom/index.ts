@@ -2,3 +2,4 @@
 export * from './boot-log.js';
 export * from './verify.js';
 export * from './boot.js';
+export * from './region-boot.js';
