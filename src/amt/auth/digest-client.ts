@@ -60,6 +60,6 @@ export function renderAuthorization(answer: DigestAnswer): string {
     case 'meshcommander':
       return `Digest username="${user}",realm="${realm}",nonce="${nonce}",uri="${uri}",qop=auth,nc=${nc},cnonce="${cnonce}",response="${response}"`;
     case 'curl':
-      return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", cnonce="${cnonce}", nc=${nc}, qop=auth, response="${response}", algorithm=MD5`;
+      return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", cnonce="${cnonce}", nc=${nc}, qop=auth, response="${response}"`;
   }
 }
