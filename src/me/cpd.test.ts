@@ -74,3 +74,11 @@ test('entry count out of range and duplicate names', () => {
   dup.set(serializeCpd('FTPR', [files[1], files[1]].filter((f) => f !== undefined)));
   rejects(dup, (p) => assert.equal(p.reason, 'duplicate name'));
 });
+
+test('parsing never modifies the caller\'s bytes, even when they are a Node Buffer (whose slice() is a view)', () => {
+  const bytes = Buffer.from(partition());
+  const before = Buffer.from(bytes);
+  parseCpd(bytes, 0, 'FTPR');
+  parseCpd(bytes, 0, 'FTPR'); // a second parse still sees the CRC
+  assert.ok(bytes.equals(before));
+});

@@ -78,7 +78,8 @@ export function parseCpd(partition: Uint8Array, base = 0, expectedName?: string)
   if (header.numEntries < 1 || header.numEntries > CPD_MAX_ENTRIES) fail('numEntries', 4, 'out of range', `1..${CPD_MAX_ENTRIES}`, String(header.numEntries));
   const raw = parseArray(CpdEntry, partition, CpdHeader.size, header.numEntries, base);
   const tableEnd = cpdLength(raw.length);
-  const copy = partition.slice(0, tableEnd);
+  // A real copy: Buffer's slice() is a view, and zeroing the CRC field must never touch the caller's bytes.
+  const copy = new Uint8Array(partition.subarray(0, tableEnd));
   copy.fill(0, CpdHeader.offsetOf('crc32'), CpdHeader.offsetOf('crc32') + 4);
   const crc = crc32(copy);
   if (crc !== header.crc32) fail('crc32', 0x10, 'bad CRC', hex(crc), hex(header.crc32));
