@@ -4,7 +4,7 @@
  * commit changes new connections only. All protocol work happens in the sans-I/O core.
  */
 import { createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { VmeError } from '../../common/errors.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import type { TlsSettings } from '../tls/index.js';
@@ -54,9 +54,10 @@ export async function listenAmtHttp(options: ListenAmtHttpOptions): Promise<AmtH
   let tls: AddressInfo | undefined;
   const settings = options.tls;
   if (settings !== undefined) {
+    const handshakes = tlsHandshakes(settings, (socket) => attach(socket, 'tls'));
     const tlsServer = createServer((raw) => {
       track(raw);
-      acceptTls(raw, settings, (socket) => attach(socket, 'tls'));
+      handshakes().emit('connection', raw);
     });
     servers.push(tlsServer);
     tls = await listen(tlsServer, options.host, options.tlsPort ?? 16993);
@@ -68,22 +69,30 @@ export async function listenAmtHttp(options: ListenAmtHttpOptions): Promise<AmtH
   return { core, http, ...(tls ? { tls } : {}), close };
 }
 
-/** Wraps a raw socket in TLS with the settings committed now; checks TrustedCN after the handshake. */
-function acceptTls(raw: Socket, settings: TlsSettings, onSecure: (socket: TLSSocket) => void): void {
-  const { config, secureContext } = settings.active;
-  const mutual = config.mutualAuthentication;
-  const socket = new TLSSocket(raw, { isServer: true, secureContext, requestCert: mutual, rejectUnauthorized: mutual });
-  socket.on('error', () => socket.destroy());
-  raw.on('error', () => raw.destroy());
-  socket.once('secure', () => {
-    const commonName = socket.getPeerCertificate().subject?.CN;
-    const names = config.trustedCommonNames;
-    if (mutual && names.length > 0 && (typeof commonName !== 'string' || !names.includes(commonName))) {
-      socket.destroy();
-      return;
-    }
-    onSecure(socket);
-  });
+/**
+ * A node:tls server (never listening itself) per committed settings generation: each raw socket is
+ * handed to the one current when it arrives, so a commit affects new connections only. node:tls
+ * does the handshake and the client-certificate chain check; TrustedCN is checked here.
+ */
+function tlsHandshakes(settings: TlsSettings, onSecure: (socket: TLSSocket) => void): () => TlsServer {
+  let current: { generation: number; server: TlsServer } | undefined;
+  return () => {
+    const active = settings.active;
+    if (current?.generation === active.generation) return current.server;
+    const server = createTlsServer({ ...active.serverOptions });
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
+    server.on('secureConnection', (socket) => {
+      const names = active.config.trustedCommonNames;
+      const commonName = active.config.mutualAuthentication ? socket.getPeerCertificate().subject?.CN : undefined;
+      if (active.config.mutualAuthentication && names.length > 0 && (typeof commonName !== 'string' || !names.includes(commonName))) {
+        socket.destroy();
+        return;
+      }
+      onSecure(socket);
+    });
+    current = { generation: active.generation, server };
+    return server;
+  };
 }
 
 function attachConnection(core: AmtHttpCore, socket: Socket, transport: AmtTransport): void {

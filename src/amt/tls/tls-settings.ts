@@ -3,7 +3,7 @@
  * effect only at `commit()` (AMT_SetupAndConfigurationService.CommitChanges). New connections use
  * the committed settings; connections already open keep the ones they started with.
  */
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type TlsOptions } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { VmeError } from '../../common/errors.js';
 import { assertCredential, type DeviceCredential } from './device-certificate.js';
@@ -24,7 +24,8 @@ export interface TlsConfig {
 export interface ActiveTls {
   readonly generation: number;
   readonly config: TlsConfig;
-  readonly secureContext: SecureContext;
+  /** Options for a node:tls server: key, certificate, versions, ciphers, client-certificate policy. */
+  readonly serverOptions: Readonly<TlsOptions>;
 }
 
 export class TlsSettings {
@@ -78,14 +79,17 @@ function compile(config: TlsConfig, generation: number): ActiveTls {
       fail('a trusted root is not a PEM certificate');
     }
   }
+  const mutual = config.mutualAuthentication;
+  const serverOptions: TlsOptions = {
+    key: config.credential.privateKeyPem, cert: config.credential.certificatePem,
+    minVersion: profile.minVersion, maxVersion: profile.maxVersion, ciphers: profile.ciphers, honorCipherOrder: true,
+    requestCert: mutual, rejectUnauthorized: mutual,
+    ...(config.trustedRoots.length > 0 ? { ca: [...config.trustedRoots] } : {}),
+  };
   try {
-    const secureContext = createSecureContext({
-      key: config.credential.privateKeyPem, cert: config.credential.certificatePem,
-      minVersion: profile.minVersion, maxVersion: profile.maxVersion, ciphers: profile.ciphers, honorCipherOrder: true,
-      ...(config.trustedRoots.length > 0 ? { ca: [...config.trustedRoots] } : {}),
-    });
-    return { generation, config: Object.freeze({ ...config }), secureContext };
+    createSecureContext(serverOptions);
   } catch (error) {
-    return fail(`OpenSSL refused the settings: ${(error as Error).message}`);
+    fail(`OpenSSL refused the settings: ${(error as Error).message}`);
   }
+  return { generation, config: Object.freeze({ ...config }), serverOptions: Object.freeze(serverOptions) };
 }
