@@ -18,5 +18,6 @@ if (files.length === 0) {
   console.error(`no test files found under dist/${filter ? ` matching "${filter}"` : ''}; run npm run build first`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A per-test timeout turns a hang into a failure with a name instead of a stalled run.
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=240000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -170,7 +170,7 @@ test('power loss at every operation with a corrupted FTPR on flash: FTPR is writ
 // ---- the real CLI on temporary files ----
 
 const VME = fileURLToPath(new URL('../../bin/vme.js', import.meta.url));
-const vme = (...args: string[]) => spawnSync(process.execPath, [VME, 'firmware', ...args], { encoding: 'utf8' });
+const vme = (...args: string[]) => spawnSync(process.execPath, [VME, 'firmware', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 function withPlatformFiles(body: (dir: string, image: string) => void): void {
   withTempDir((dir) => {
@@ -217,9 +217,9 @@ test('CLI: a package signed with another key exits 1, a garbled one exits 3, the
 test('CLI: pack with keys from `vme keys init`, then update an image built with those keys (JSON)', () => {
   withTempDir((dir) => {
     const keys = join(dir, 'keys');
-    assert.equal(spawnSync(process.execPath, [VME, 'keys', 'init', '--dir', keys]).status, 0);
+    assert.equal(spawnSync(process.execPath, [VME, 'keys', 'init', '--dir', keys], { timeout: 60_000 }).status, 0);
     const image = join(dir, 'flash.bin');
-    assert.equal(spawnSync(process.execPath, [VME, 'image', 'build', '--out', image, '--keys', keys]).status, 0);
+    assert.equal(spawnSync(process.execPath, [VME, 'image', 'build', '--out', image, '--keys', keys], { timeout: 60_000 }).status, 0);
     const pack = vme('pack', '--keys', keys, '--out', join(dir, 'fw.pkg'), '--firmware-version', '16.2.0.1', '--svn', '3', '--raise-floor', '--json');
     assert.equal(pack.status, 0, pack.stderr);
     assert.equal((JSON.parse(pack.stdout) as { version: string }).version, '16.2.0.1');

@@ -10,7 +10,7 @@ import { withTempDir } from '../../../test/support/external-tools.js';
 
 const VME = fileURLToPath(new URL('../../../../bin/vme.js', import.meta.url));
 const vme = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [VME, 'flash', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [VME, 'flash', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
