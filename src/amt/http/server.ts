@@ -3,9 +3,9 @@
  * (16993). Each TLS connection is set up with the TLS settings committed when it arrives, so a
  * commit changes new connections only. All protocol work happens in the sans-I/O core.
  */
-import { createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
-import { VmeError } from '../../common/errors.js';
+import { assertLoopback } from '../loopback.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import type { TlsSettings } from '../tls/index.js';
 import { AmtHttpCore } from './core.js';
@@ -117,9 +117,4 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
       resolve(server.address() as AddressInfo);
     });
   });
-}
-
-function assertLoopback(host: string): void {
-  const loopback = (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
-  if (!loopback) throw new VmeError('VME_ERR_USAGE', `the AMT web server binds only to a loopback address, got ${JSON.stringify(host)}`);
 }
