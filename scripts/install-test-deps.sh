@@ -9,6 +9,8 @@ declare -A NEEDED=(
   [fmaptool]=coreboot-utils
   [flashrom]=flashrom
   [UEFIExtract]=uefitool-cli
+  [curl]=curl
+  [openssl]=openssl
 )
 
 missing_programs=()
