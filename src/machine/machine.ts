@@ -1,0 +1,82 @@
+/**
+ * One whole virtual PC (ARCHITECTURE §1): the engine booted from a flash image, its HECI bus with
+ * the clients the verified manifest grants, a `/dev/mei0`-like Unix socket for host programs in
+ * other processes, and the host (power, BIOS POST, serial, framebuffer, simulated OS) wired to the
+ * engine: DRAM-init-done reserves UMA in shared host DRAM, End-of-POST goes over HECI, and the
+ * engine's host-control capability drives the host's power.
+ */
+import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js';
+import type { FlashBacking } from '../flash/index.js';
+import { HeciPlatform, MeiDeviceServer, registerGrantedClients } from '../heci/index.js';
+import { SimulatedHost, serveHostControl, type HostClock, type SimulatedHostOptions } from '../host/index.js';
+import type { HostPorts } from '../kernel/index.js';
+import type { Fuses } from '../platform/fuses.js';
+import { biosEnginePort } from './bios-engine-port.js';
+
+export interface MachineOptions {
+  readonly flash: FlashBacking;
+  readonly fuses: Fuses;
+  /** Where host programs open the engine's HECI device (e.g. `<state>/mei0.sock`); none if omitted. */
+  readonly meiSocketPath?: string;
+  readonly clock: HostClock;
+  readonly engine?: Omit<EngineOptions, 'ports'>;
+  readonly host?: Omit<SimulatedHostOptions, 'clock' | 'engine' | 'dram'>;
+  /** Machine events (UMA reserved, host power changes) for logs and tests. */
+  readonly onEvent?: (kind: string, detail: string) => void;
+}
+
+/** Routes the kernel's host-control capability to the host once it exists. */
+class HostControlRelay implements HostPorts {
+  host: SimulatedHost | undefined;
+
+  constructor(private readonly notify: (kind: string, detail: string) => void) {}
+
+  hostControl(app: string, control: 'power' | 'serial' | 'framebuffer', request: string): boolean {
+    this.notify('host-control', `${app}: ${control} ${request}`);
+    return this.host ? serveHostControl(this.host, control, request) : false;
+  }
+
+  heciNotify(app: string, client: string): void {
+    this.notify('heci-notify', `${app} → ${client}`);
+  }
+}
+
+export class Machine {
+  private constructor(
+    readonly engine: Engine,
+    readonly heci: HeciPlatform | undefined,
+    readonly device: MeiDeviceServer | undefined,
+    readonly host: SimulatedHost,
+  ) {}
+
+  /** Boots the engine, brings up HECI and the device socket, and creates the host (powered off). */
+  static async create(options: MachineOptions): Promise<Machine> {
+    const notify = options.onEvent ?? ((): void => undefined);
+    const relay = new HostControlRelay(notify);
+    const engine = await bootEngine({ flash: options.flash, fuses: options.fuses, options: { ...options.engine, ports: relay } });
+    let heci: HeciPlatform | undefined;
+    let device: MeiDeviceServer | undefined;
+    const firmware = engine.parts.rom.firmware;
+    if (engine.state !== 'down' && firmware) {
+      heci = new HeciPlatform();
+      const grants = firmware.apps.flatMap((app) => app.grants.heciClients);
+      registerGrantedClients(heci.bus, grants, (uuid, bytes) => engine.handleHostMessage(uuid, bytes));
+      await heci.start();
+      if (options.meiSocketPath) device = await MeiDeviceServer.listen(options.meiSocketPath, heci.driver);
+    }
+    const host = new SimulatedHost({
+      ...options.host, clock: options.clock, engine: biosEnginePort(engine, heci?.driver, notify),
+      ...(engine.parts.devices ? { dram: engine.parts.devices.dram } : {}),
+    });
+    relay.host = host;
+    return new Machine(engine, heci, device, host);
+  }
+
+  /** Stops the host's activity, closes the device socket and shuts the engine down. */
+  async shutdown(): Promise<void> {
+    this.host.removeAc();
+    await this.device?.close();
+    this.heci?.engineDown();
+    await this.engine.shutdown();
+  }
+}
