@@ -5,6 +5,7 @@
  * control"; Linux client.c `mei_cl_tx_flow_ctrl_creds`]
  */
 import { VmeError } from '../common/errors.js';
+import { copyBytes, joinBytes } from './bytes.js';
 import { encodeFragment, type MeiHeader } from './header.js';
 import { encodeHbm } from './hbm.js';
 
@@ -53,13 +54,16 @@ export class BusConnection implements HeciConnection {
   #assembly: Uint8Array[] = [];
   #assemblyBytes = 0;
   readonly #outgoing: Uint8Array[] = [];
+  readonly #flowControlFrame: Uint8Array;
 
   constructor(
     readonly client: ConnectionClient,
     readonly meAddress: number,
     readonly hostAddress: number,
     private readonly options: ConnectionOptions,
-  ) {}
+  ) {
+    this.#flowControlFrame = encodeFragment(0, 0, encodeHbm('flowControl', { meAddress, hostAddress }), true);
+  }
 
   get clientUuid(): string {
     return this.client.uuid;
@@ -73,14 +77,14 @@ export class BusConnection implements HeciConnection {
   grantCredit(): void {
     if (!this.#open || this.#creditGranted || this.#busy) return;
     this.#creditGranted = true;
-    this.#transmitHbm(encodeHbm('flowControl', { meAddress: this.meAddress, hostAddress: this.hostAddress }));
+    this.options.transmit(this.#flowControlFrame); // frames are copied into the circular buffer, so one can be reused
   }
 
   /** One fragment from the host; returns the violation that must end the connection, if any. */
   receiveFragment(header: MeiHeader, payload: Uint8Array): HostViolation | undefined {
     if (!this.#creditGranted) return 'writeWithoutCredit';
     if (this.#assemblyBytes + payload.length > this.client.maxMessageBytes) return 'overLength';
-    this.#assembly.push(payload.slice());
+    this.#assembly.push(copyBytes(payload));
     this.#assemblyBytes += payload.length;
     if (header.messageComplete) this.#complete();
     return undefined;
@@ -102,7 +106,7 @@ export class BusConnection implements HeciConnection {
     if (this.#outgoing.length >= this.options.outgoingLimit) {
       throw new VmeError('VME_ERR_HECI_SEND', `outgoing queue of ${this.options.outgoingLimit} messages is full (the host is not reading)`);
     }
-    this.#outgoing.push(message.slice());
+    this.#outgoing.push(copyBytes(message));
     this.#flush();
   }
 
@@ -121,12 +125,12 @@ export class BusConnection implements HeciConnection {
   }
 
   #complete(): void {
-    const message = Buffer.concat(this.#assembly, this.#assemblyBytes);
+    const message = joinBytes(this.#assembly, this.#assemblyBytes);
     this.#assembly = [];
     this.#assemblyBytes = 0;
     this.#creditGranted = false;
     this.#busy = true;
-    void this.options.deliver(this, new Uint8Array(message.buffer, message.byteOffset, message.length)).finally(() => {
+    void this.options.deliver(this, message).finally(() => {
       this.#busy = false;
       this.grantCredit();
     });

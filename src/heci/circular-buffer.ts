@@ -4,7 +4,10 @@
  * header slot plus ceil(length/4) data slots, so the largest fragment is depth×4 − 4 bytes.
  * [brief me-internals §3.1 "Slot arithmetic"; Linux hw-me.c `mei_me_count_full_read_slots`]
  */
-import { MEI_HEADER_BYTES, MEI_HEADER_MAX_LENGTH, unpackMeiHeader } from './header.js';
+import { allocate } from './bytes.js';
+import { MEI_HEADER_BYTES, MEI_HEADER_MAX_LENGTH, readHeaderWord, unpackMeiHeader } from './header.js';
+
+const ZEROS = new Uint8Array(4);
 
 /** H_CBD on current chipsets is 128 dwords. */
 export const DEFAULT_BUFFER_DEPTH = 128;
@@ -14,7 +17,8 @@ export type BufferRead = { readonly kind: 'empty' } | { readonly kind: 'fragment
 
 export class CircularBuffer {
   readonly depth: number;
-  readonly #slots: Uint32Array;
+  /** The slots as bytes (slot n = bytes 4n..4n+3, little-endian), so fragments move with two copies at most. */
+  readonly #slots: Uint8Array;
   #readPointer = 0;
   #writePointer = 0;
 
@@ -27,7 +31,7 @@ export class CircularBuffer {
       throw new RangeError(`circular buffer depth must be a power of two from 16 to 128 dwords, got ${depth}`);
     }
     this.depth = depth;
-    this.#slots = new Uint32Array(depth);
+    this.#slots = new Uint8Array(depth * 4);
   }
 
   /** The largest fragment payload: the header shares the buffer (depth×4 − 4), capped by the 9-bit length. */
@@ -62,32 +66,45 @@ export class CircularBuffer {
     const slots = CircularBuffer.slotsFor(frame.length);
     if (frame.length < MEI_HEADER_BYTES || slots > this.depth) throw new RangeError(`a ${frame.length}-byte frame does not fit a ${this.depth}-dword buffer`);
     if (slots > this.emptySlots) return false;
-    const padded = new Uint8Array(slots * 4);
-    padded.set(frame);
-    const view = new DataView(padded.buffer);
-    for (let slot = 0; slot < slots; slot++) {
-      this.#slots[this.#writePointer % this.depth] = view.getUint32(slot * 4, true);
-      this.#writePointer = (this.#writePointer + 1) & 0xff;
-    }
+    const start = this.#writePointer % this.depth;
+    this.#copyIn(frame, start * 4);
+    const padding = slots * 4 - frame.length; // the last slot's unused bytes read as zero
+    if (padding > 0) this.#copyIn(ZEROS.subarray(0, padding), (start * 4 + frame.length) % this.#slots.length);
+    this.#writePointer = (this.#writePointer + slots) & 0xff;
     return true;
   }
 
-  /** Pops one fragment; a header whose length needs more slots than are filled is `corrupt` (the buffer is then reset). */
+  /**
+   * Pops one fragment; a header whose length needs more slots than are filled is `corrupt` (the
+   * buffer is then reset). The frame may be a view of the buffer: it is lent to the reader until
+   * the next write, so a reader copies what it keeps.
+   */
   read(): BufferRead {
     const filled = this.filledSlots;
     if (filled === 0) return { kind: 'empty' };
     if (filled > this.depth) return this.#corrupt(`filled slots ${filled} exceed depth ${this.depth}`);
-    const word = this.#slots[this.#readPointer % this.depth] ?? 0;
-    const header = unpackMeiHeader(word);
+    const start = (this.#readPointer % this.depth) * 4;
+    const header = unpackMeiHeader(readHeaderWord(this.#slots, start));
     const slots = 1 + CircularBuffer.slotsFor(header.length);
     if (slots > filled) return this.#corrupt(`header length ${header.length} needs ${slots} slots, ${filled} filled`);
-    const frame = new Uint8Array(slots * 4);
-    const view = new DataView(frame.buffer);
-    for (let slot = 0; slot < slots; slot++) {
-      view.setUint32(slot * 4, this.#slots[this.#readPointer % this.depth] ?? 0, true);
-      this.#readPointer = (this.#readPointer + 1) & 0xff;
-    }
-    return { kind: 'fragment', frame: frame.subarray(0, MEI_HEADER_BYTES + header.length) };
+    const frame = this.#copyOut(start, MEI_HEADER_BYTES + header.length);
+    this.#readPointer = (this.#readPointer + slots) & 0xff;
+    return { kind: 'fragment', frame };
+  }
+
+  #copyIn(data: Uint8Array, byteOffset: number): void {
+    const first = Math.min(data.length, this.#slots.length - byteOffset);
+    this.#slots.set(data.subarray(0, first), byteOffset);
+    if (first < data.length) this.#slots.set(data.subarray(first), 0);
+  }
+
+  #copyOut(byteOffset: number, length: number): Uint8Array {
+    if (byteOffset + length <= this.#slots.length) return this.#slots.subarray(byteOffset, byteOffset + length);
+    const out = allocate(length);
+    const first = this.#slots.length - byteOffset;
+    out.set(this.#slots.subarray(byteOffset, byteOffset + first));
+    if (first < length) out.set(this.#slots.subarray(0, length - first), first);
+    return out;
   }
 
   /** Empties the buffer (H_RST). */

@@ -1,8 +1,7 @@
 /**
  * The platform's MEI device as a Unix domain socket (mode 0600, a filesystem path only — never
  * TCP): each accepted connection is one open file of the host driver. The adapter only moves
- * bytes; `DeviceSession` holds the logic. Replies produced in one turn of the event loop leave in
- * one socket write.
+ * bytes; `DeviceSession` holds the logic.
  */
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -49,14 +48,8 @@ export class MeiDeviceServer {
 
   #serve(socket: Socket, driver: MeiHostDriver): void {
     this.#sessions.add(socket);
-    let outgoing: Uint8Array[] = [];
-    const flush = (): void => {
-      const batch = outgoing;
-      outgoing = [];
-      if (!socket.destroyed) socket.write(batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch));
-    };
     const session = new DeviceSession(driver, (bytes) => {
-      if (outgoing.push(bytes) === 1) setImmediate(flush);
+      if (!socket.destroyed) socket.write(bytes);
     });
     socket.on('data', (chunk: Buffer) => session.receive(chunk));
     socket.on('error', () => socket.destroy());

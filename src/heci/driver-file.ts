@@ -6,9 +6,11 @@
  * drivers/misc/mei/main.c `mei_write`/`mei_read`/`mei_ioctl_connect_client`, client.c]
  */
 import { fail, MeiErrnoError, type ErrnoName } from './errno.js';
+import { copyBytes, joinBytes } from './bytes.js';
 import { encodeFragment, type MeiHeader } from './header.js';
-import { CONNECT_STATUS, HBM_STATUS, type HbmFields } from './hbm.js';
+import { CONNECT_STATUS, encodeHbm, HBM_STATUS, type HbmFields } from './hbm.js';
 import type { EnumeratedClient, MeiHostDriver } from './host-driver.js';
+import { DeadlineList, type Deadline } from './deadlines.js';
 
 /** IOCTL_MEI_CONNECT_CLIENT's answer. */
 export interface ConnectResult {
@@ -30,10 +32,9 @@ export const CONNECT_ERRNO: Readonly<Record<number, ErrnoName>> = {
 /** A received message, or the error that replaced it (an over-long message reads as EMSGSIZE). */
 type Received = { readonly message: Uint8Array } | { readonly errno: ErrnoName };
 
-interface Waiter<T> {
+interface Waiter<T> extends Deadline {
   readonly resolve: (value: T) => void;
   readonly reject: (error: Error) => void;
-  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** Engine credits a file banks; the engine grants one per message it can take. */
@@ -44,6 +45,7 @@ export class MeiFile {
   meAddress = 0;
   hostAddress = 0;
   #client: EnumeratedClient | undefined;
+  #flowControlFrame: Uint8Array | undefined;
   #engineCredits = 0;
   #creditGranted = false;
   #assembly: Uint8Array[] = [];
@@ -52,8 +54,8 @@ export class MeiFile {
   #notificationPending = false;
   readonly #transmitQueue: Uint8Array[] = [];
   readonly #received: Received[] = [];
-  #readers: Waiter<Uint8Array>[] = [];
-  #notificationWaiters: Waiter<boolean>[] = [];
+  readonly #readers = new DeadlineList<Waiter<Uint8Array>>();
+  readonly #notificationWaiters = new DeadlineList<Waiter<boolean>>();
 
   constructor(private readonly driver: MeiHostDriver) {}
 
@@ -87,6 +89,7 @@ export class MeiFile {
     }
     this.state = 'connected';
     this.#client = client;
+    this.#flowControlFrame = encodeFragment(0, 0, encodeHbm('flowControl', { meAddress: client.meAddress, hostAddress }), true);
     this.#grantCredit();
     this.#flush();
     return { maxMessageLength: client.maxMessageLength, protocolVersion: client.protocolVersion };
@@ -104,7 +107,7 @@ export class MeiFile {
     if (message.length > client.maxMessageLength) fail('EFBIG', `${message.length} bytes exceed the client's maximum of ${client.maxMessageLength}`);
     if (message.length === 0) return 0;
     if (this.#transmitQueue.length >= this.driver.transmitQueueLimit) fail('EAGAIN', `no credit and ${this.#transmitQueue.length} messages already queued`);
-    this.#transmitQueue.push(message.slice());
+    this.#transmitQueue.push(copyBytes(message));
     this.#flush();
     return message.length;
   }
@@ -185,7 +188,7 @@ export class MeiFile {
     if (this.state !== 'connected' || client === undefined || header.meAddress !== this.meAddress || !this.#creditGranted) return false;
     if (this.#assemblyOverflow || this.#assemblyBytes + payload.length > client.maxMessageLength) this.#assemblyOverflow = true;
     else {
-      this.#assembly.push(payload.slice());
+      this.#assembly.push(copyBytes(payload));
       this.#assemblyBytes += payload.length;
     }
     if (header.messageComplete) this.#complete();
@@ -199,9 +202,12 @@ export class MeiFile {
   }
 
   engineNotification(): void {
-    const waiter = this.#notificationWaiters.shift();
+    const waiter = this.#notificationWaiters.first();
     if (waiter === undefined) this.#notificationPending = true;
-    else settle(waiter, () => waiter.resolve(true));
+    else {
+      this.#notificationWaiters.remove(waiter);
+      waiter.resolve(true);
+    }
   }
 
   /** The engine disconnected this file (or went down): reads and writes now fail with ENODEV. */
@@ -212,22 +218,25 @@ export class MeiFile {
   // ---- internals ----
 
   #complete(): void {
-    const entry: Received = this.#assemblyOverflow ? { errno: 'EMSGSIZE' } : { message: new Uint8Array(Buffer.concat(this.#assembly, this.#assemblyBytes)) };
+    const entry: Received = this.#assemblyOverflow ? { errno: 'EMSGSIZE' } : { message: joinBytes(this.#assembly, this.#assemblyBytes) };
     this.#assembly = [];
     this.#assemblyBytes = 0;
     this.#assemblyOverflow = false;
     this.#creditGranted = false;
-    const reader = this.#readers.shift();
+    const reader = this.#readers.first();
     if (reader === undefined) this.#received.push(entry);
-    else if ('errno' in entry) settle(reader, () => reader.reject(new MeiErrnoError(entry.errno, 'the engine sent a message over the maximum length')));
-    else settle(reader, () => reader.resolve(entry.message));
+    else {
+      this.#readers.remove(reader);
+      if ('errno' in entry) reader.reject(new MeiErrnoError(entry.errno, 'the engine sent a message over the maximum length'));
+      else reader.resolve(entry.message);
+    }
     this.#grantCredit();
   }
 
   #grantCredit(): void {
     if (this.state !== 'connected' || this.#creditGranted || this.#received.length >= this.driver.receiveQueueLimit) return;
     this.#creditGranted = true;
-    this.driver.sendHbm('flowControl', { meAddress: this.meAddress, hostAddress: this.hostAddress });
+    if (this.#flowControlFrame !== undefined) this.driver.transmit(this.#flowControlFrame);
   }
 
   #flush(): void {
@@ -243,15 +252,10 @@ export class MeiFile {
     }
   }
 
-  #wait<T>(list: Waiter<T>[], timeoutMs: number, what: string): Promise<T> {
+  #wait<T>(list: DeadlineList<Waiter<T>>, timeoutMs: number, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject };
-      waiter.timer = setTimeout(() => {
-        const index = list.indexOf(waiter);
-        if (index >= 0) list.splice(index, 1);
-        reject(new MeiErrnoError('ETIMEDOUT', `${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      list.push(waiter);
+      const expire = (): void => reject(new MeiErrnoError('ETIMEDOUT', `${what} within ${timeoutMs} ms`));
+      list.add({ resolve, reject, expiresAt: Date.now() + timeoutMs, expire });
     });
   }
 
@@ -266,18 +270,11 @@ export class MeiFile {
     this.#transmitQueue.length = 0;
     this.#received.length = 0;
     const errno: ErrnoName = state === 'closed' ? 'EBADF' : 'ENODEV';
-    const waiters: Waiter<unknown>[] = [...this.#readers, ...this.#notificationWaiters] as Waiter<unknown>[];
-    this.#readers = [];
-    this.#notificationWaiters = [];
-    for (const waiter of waiters) settle(waiter, () => waiter.reject(new MeiErrnoError(errno, state === 'closed' ? 'the file was closed' : 'the connection ended')));
+    const waiters: Waiter<unknown>[] = [...this.#readers.drain(), ...this.#notificationWaiters.drain()] as Waiter<unknown>[];
+    for (const waiter of waiters) waiter.reject(new MeiErrnoError(errno, state === 'closed' ? 'the file was closed' : 'the connection ended'));
   }
 
   #checkOpen(): void {
     if (this.state === 'closed') fail('EBADF', 'the file is closed');
   }
-}
-
-function settle<T>(waiter: Waiter<T>, run: () => void): void {
-  if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-  run();
 }

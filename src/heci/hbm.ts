@@ -95,9 +95,24 @@ export function decodeHbm(payload: Uint8Array): HbmMessage {
   if (command === undefined) throw new DecodeError({ structure: 'HBM', field: 'command', offset: 0, reason: 'truncated', expected: '1 byte', actual: '0 bytes' });
   const name = hbmName(command);
   if (name === undefined) throw new DecodeError({ structure: 'HBM', field: 'command', offset: 0, reason: 'unknown command', actual: `0x${command.toString(16)}` });
+  if (name === 'flowControl' && payload.length === FLOW_CONTROL_BYTES) return decodeFlowControl(payload);
   const layout = HBM_MESSAGES[name] as unknown as Struct<Record<string, never>>;
   if (payload.length > layout.size) {
     throw new DecodeError({ structure: layout.name, field: '(whole)', offset: 0, reason: 'trailing bytes', expected: `${layout.size} bytes`, actual: `${payload.length} bytes` });
   }
   return { name, fields: layout.parse(payload) } as unknown as HbmMessage;
+}
+
+const FLOW_CONTROL_BYTES = HBM_MESSAGES.flowControl.size;
+const FLOW_CONTROL_ME = HBM_MESSAGES.flowControl.offsetOf('meAddress');
+const FLOW_CONTROL_HOST = HBM_MESSAGES.flowControl.offsetOf('hostAddress');
+const FLOW_CONTROL_RESERVED = HBM_MESSAGES.flowControl.offsetOf('reserved');
+
+/** Hot path (one FLOW_CONTROL per message each way): the same fields as the struct, read directly at its offsets. */
+function decodeFlowControl(payload: Uint8Array): HbmMessage {
+  const fields: HbmFields<'flowControl'> = {
+    command: HBM_COMMAND.flowControl, meAddress: payload[FLOW_CONTROL_ME] ?? 0, hostAddress: payload[FLOW_CONTROL_HOST] ?? 0,
+    reserved: payload.slice(FLOW_CONTROL_RESERVED),
+  };
+  return { name: 'flowControl', fields };
 }

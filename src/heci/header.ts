@@ -4,6 +4,7 @@
  * drivers/misc/mei/hw.h `struct mei_msg_hdr`]
  */
 import { at, bits, struct, u32, DecodeError } from '../codec/index.js';
+import { allocate } from './bytes.js';
 
 /** Bit layout of the header dword, declared once. */
 export const MEI_HEADER_BITS = bits('MEI message header', {
@@ -32,23 +33,48 @@ export interface MeiHeader {
   readonly reserved: number;
 }
 
+const FIELDS = MEI_HEADER_BITS.fields;
+
+/** Checks `value` fits `field` and shifts it into place (shifts derived once from the declaration). */
+function place(name: keyof typeof FIELDS, value: number): number {
+  const field = FIELDS[name];
+  if (!(value >= 0 && value < (1 << field.width)) || !Number.isInteger(value)) throw new RangeError(`MEI header ${name}: ${value} does not fit in ${field.width} bits`);
+  return value << field.shift;
+}
+
+const SHIFT = {
+  meAddress: FIELDS.meAddress.shift, hostAddress: FIELDS.hostAddress.shift, length: FIELDS.length.shift, reserved: FIELDS.reserved.shift,
+  dmaRing: FIELDS.dmaRing.shift, internal: FIELDS.internal.shift, messageComplete: FIELDS.messageComplete.shift,
+};
+const LENGTH_MASK = (1 << FIELDS.length.width) - 1;
+const RESERVED_MASK = (1 << FIELDS.reserved.width) - 1;
+
 /** Packs a header dword (flags not given are 0). @throws RangeError when a field does not fit */
 export function packMeiHeader(header: Partial<MeiHeader> & Pick<MeiHeader, 'meAddress' | 'hostAddress' | 'length'>): number {
-  return MEI_HEADER_BITS.pack({
-    meAddress: header.meAddress, hostAddress: header.hostAddress, length: header.length,
-    reserved: header.reserved ?? 0, dmaRing: header.dmaRing ? 1 : 0, internal: header.internal ? 1 : 0,
-    messageComplete: header.messageComplete ? 1 : 0,
-  });
+  return (place('meAddress', header.meAddress) | place('hostAddress', header.hostAddress) | place('length', header.length)
+    | place('reserved', header.reserved ?? 0) | (header.dmaRing ? 1 << FIELDS.dmaRing.shift : 0)
+    | (header.internal ? 1 << FIELDS.internal.shift : 0) | (header.messageComplete ? 1 << FIELDS.messageComplete.shift : 0)) >>> 0;
 }
 
 /** Unpacks a header dword. */
 export function unpackMeiHeader(word: number): MeiHeader {
-  const fields = MEI_HEADER_BITS.unpack(word);
   return {
-    meAddress: fields.meAddress, hostAddress: fields.hostAddress, length: fields.length,
-    messageComplete: fields.messageComplete === 1, dmaRing: fields.dmaRing === 1,
-    internal: fields.internal === 1, reserved: fields.reserved,
+    meAddress: (word >>> SHIFT.meAddress) & 0xff, hostAddress: (word >>> SHIFT.hostAddress) & 0xff, length: (word >>> SHIFT.length) & LENGTH_MASK,
+    messageComplete: ((word >>> SHIFT.messageComplete) & 1) === 1, dmaRing: ((word >>> SHIFT.dmaRing) & 1) === 1,
+    internal: ((word >>> SHIFT.internal) & 1) === 1, reserved: (word >>> SHIFT.reserved) & RESERVED_MASK,
   };
+}
+
+/** Reads the little-endian header dword at `offset` without allocating. */
+export const readHeaderWord = (data: Uint8Array, offset = 0): number =>
+  ((data[offset] ?? 0) | ((data[offset + 1] ?? 0) << 8) | ((data[offset + 2] ?? 0) << 16) | ((data[offset + 3] ?? 0) << 24)) >>> 0;
+
+/** Writes a little-endian dword at `offset`. */
+export function writeHeaderWord(target: Uint8Array, word: number, offset = 0): void {
+  target[offset] = word & 0xff;
+  target[offset + 1] = (word >>> 8) & 0xff;
+  target[offset + 2] = (word >>> 16) & 0xff;
+  target[offset + 3] = (word >>> 24) & 0xff;
 }
 
 /**
@@ -56,8 +82,8 @@ export function unpackMeiHeader(word: number): MeiHeader {
  * @throws RangeError when the payload is longer than the 9-bit length field allows
  */
 export function encodeFragment(meAddress: number, hostAddress: number, payload: Uint8Array, messageComplete: boolean): Uint8Array {
-  const frame = new Uint8Array(MEI_HEADER_BYTES + payload.length);
-  MEI_HEADER.serialize({ word: packMeiHeader({ meAddress, hostAddress, length: payload.length, messageComplete }) }, frame);
+  const frame = allocate(MEI_HEADER_BYTES + payload.length);
+  writeHeaderWord(frame, packMeiHeader({ meAddress, hostAddress, length: payload.length, messageComplete }));
   frame.set(payload, MEI_HEADER_BYTES);
   return frame;
 }
@@ -67,7 +93,8 @@ export function encodeFragment(meAddress: number, hostAddress: number, payload: 
  * @throws DecodeError on a short frame or a length that disagrees with the bytes present
  */
 export function decodeFragment(frame: Uint8Array): { header: MeiHeader; payload: Uint8Array } {
-  const header = unpackMeiHeader(MEI_HEADER.parse(frame).word);
+  if (frame.length < MEI_HEADER_BYTES) MEI_HEADER.parse(frame); // throws the codec's truncation error
+  const header = unpackMeiHeader(readHeaderWord(frame));
   const present = frame.length - MEI_HEADER_BYTES;
   if (present !== header.length) {
     throw new DecodeError({
