@@ -2,8 +2,10 @@
  * The engine's AMT provisioning state, persisted in one NVRAM namespace. Reads validate every
  * stored value (VME_ERR_AMT_STATE_CORRUPT on a bad one); every update, however many fields it
  * touches, is one NVRAM `commit`, so a power loss leaves either the old state or the new one.
+ * Storage is reached through `AmtNvram`, whose operations may be asynchronous (an app's NVRAM is a
+ * syscall away), so every method here returns a promise.
  */
-import type { NvramNamespace, TransactionOperation } from '../kernel/nvram/index.js';
+import type { TransactionOperation } from '../kernel/nvram/index.js';
 import { randomBytes } from '../crypto/index.js';
 import { DEFAULT_HOST_BASED_SETUP, DEFAULT_MEBX, DEFAULT_PROVISIONING, defaultHashEntries, generateAccount } from './defaults.js';
 import { corrupt, invalid } from './errors.js';
@@ -18,8 +20,20 @@ import {
   type LocalSystemAccount, type MebxSettings, type Provisioning,
 } from './types.js';
 
-/** The part of an NVRAM namespace handle the store uses (src/kernel/nvram NvramNamespace). */
-export type AmtNvram = Pick<NvramNamespace, 'get' | 'put' | 'delete' | 'list' | 'commit'>;
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The NVRAM namespace the store uses: the kernel's synchronous `NvramNamespace` handle fits, and so
+ * does an app's `context.nvram` (each operation a syscall, answered with a promise).
+ */
+export interface AmtNvram {
+  get(key: string): Awaitable<Uint8Array | undefined>;
+  put(key: string, value: Uint8Array): Awaitable<void>;
+  delete(key: string): Awaitable<boolean>;
+  list(prefix?: string): Awaitable<string[]>;
+  /** Applies every operation or none (one NVRAM record). */
+  commit(operations: readonly TransactionOperation[]): Awaitable<void>;
+}
 
 export interface AmtStateOptions {
   /** Source of the local system account's randomness (default: the CSPRNG). */
@@ -62,85 +76,90 @@ export class AmtStateStore {
    * Opens the state in `nvram`; a blank namespace is initialised with the defaults in one commit.
    * @throws AmtStateError VME_ERR_AMT_STATE_CORRUPT when the namespace holds another format.
    */
-  static open(nvram: AmtNvram, options: AmtStateOptions = {}): AmtStateStore {
+  static async open(nvram: AmtNvram, options: AmtStateOptions = {}): Promise<AmtStateStore> {
     const store = new AmtStateStore(nvram, options.random ?? randomBytes);
-    const format = nvram.get(KEYS.format);
-    if (format === undefined) store.#initialise();
+    const format = await nvram.get(KEYS.format);
+    if (format === undefined) await store.#initialise();
     else if (decodeText(KEYS.format, format) !== FORMAT) throw corrupt(KEYS.format, `unknown format ${JSON.stringify(decodeText(KEYS.format, format))}`);
     return store;
   }
 
-  provisioning(): Provisioning {
-    return decodeProvisioning(KEYS.provisioning, this.#required(KEYS.provisioning));
+  async provisioning(): Promise<Provisioning> {
+    return decodeProvisioning(KEYS.provisioning, await this.#required(KEYS.provisioning));
   }
 
   /** The PKI DNS suffix (PTHI GetPKIFQDNSuffix); empty when none is set. */
-  dnsSuffix(): string {
-    const bytes = this.#nvram.get(KEYS.dnsSuffix);
+  async dnsSuffix(): Promise<string> {
+    const bytes = await this.#nvram.get(KEYS.dnsSuffix);
     return bytes === undefined ? '' : decodeDnsSuffix(KEYS.dnsSuffix, bytes);
   }
 
-  hostBasedSetup(): HostBasedSetupPolicy {
-    return decodeHostBasedSetup(KEYS.hostBasedSetup, this.#required(KEYS.hostBasedSetup));
+  async hostBasedSetup(): Promise<HostBasedSetupPolicy> {
+    return decodeHostBasedSetup(KEYS.hostBasedSetup, await this.#required(KEYS.hostBasedSetup));
   }
 
-  session(): HostBasedConfigurationSession | undefined {
-    const bytes = this.#nvram.get(KEYS.session);
+  async session(): Promise<HostBasedConfigurationSession | undefined> {
+    const bytes = await this.#nvram.get(KEYS.session);
     return bytes === undefined ? undefined : decodeSession(KEYS.session, bytes);
   }
 
-  localSystemAccount(): LocalSystemAccount {
-    return decodeAccount(KEYS.account, this.#required(KEYS.account));
+  async localSystemAccount(): Promise<LocalSystemAccount> {
+    return decodeAccount(KEYS.account, await this.#required(KEYS.account));
   }
 
-  mebx(): MebxSettings {
-    return decodeMebx(KEYS.mebx, this.#required(KEYS.mebx));
+  async mebx(): Promise<MebxSettings> {
+    return decodeMebx(KEYS.mebx, await this.#required(KEYS.mebx));
   }
 
-  amtCertificateHash(): AmtCertificateHash | undefined {
-    const bytes = this.#nvram.get(KEYS.amtCertificateHash);
+  async amtCertificateHash(): Promise<AmtCertificateHash | undefined> {
+    const bytes = await this.#nvram.get(KEYS.amtCertificateHash);
     if (bytes === undefined) return undefined;
     const entry = decodeHashEntry(KEYS.amtCertificateHash, 0, bytes);
     return { algorithm: entry.algorithm, hash: entry.hash };
   }
 
   /** The hash table, by handle. */
-  certificateHashes(): CertificateHashEntry[] {
-    return this.#handles().map((handle) => decodeHashEntry(hashKey(handle), handle, this.#required(hashKey(handle))));
+  async certificateHashes(): Promise<CertificateHashEntry[]> {
+    const entries: CertificateHashEntry[] = [];
+    for (const handle of await this.#handles()) entries.push(decodeHashEntry(hashKey(handle), handle, await this.#required(hashKey(handle))));
+    return entries;
   }
 
-  certificateHash(handle: number): CertificateHashEntry | undefined {
+  async certificateHash(handle: number): Promise<CertificateHashEntry | undefined> {
     if (!Number.isSafeInteger(handle) || handle < 0) return undefined;
-    const bytes = this.#nvram.get(hashKey(handle));
+    const bytes = await this.#nvram.get(hashKey(handle));
     return bytes === undefined ? undefined : decodeHashEntry(hashKey(handle), handle, bytes);
   }
 
   /** Applies every change in one commit, or none of them. @throws AmtStateError VME_ERR_AMT_STATE_ARGUMENT */
-  update(changes: AmtStateChanges): void {
-    const operations = changeOperations(changes).filter((operation) => operation.type === 'put' || this.#nvram.get(operation.key) !== undefined);
-    if (operations.length > 0) this.#nvram.commit(operations);
+  async update(changes: AmtStateChanges): Promise<void> {
+    const operations: TransactionOperation[] = [];
+    for (const operation of changeOperations(changes)) {
+      if (operation.type === 'put' || (await this.#nvram.get(operation.key)) !== undefined) operations.push(operation);
+    }
+    if (operations.length > 0) await this.#nvram.commit(operations);
   }
 
   /** Adds an administrator hash entry; returns its handle. */
-  addCertificateHash(entry: NewCertificateHash): number {
+  async addCertificateHash(entry: NewCertificateHash): Promise<number> {
     checkName(entry.name);
     checkHash(entry.algorithm, entry.hash);
-    const handles = this.#handles();
+    const handles = await this.#handles();
     if (handles.length >= AMT_STATE_LIMITS.maxCertificateHashes) throw invalid(`the hash table holds at most ${AMT_STATE_LIMITS.maxCertificateHashes} entries`);
     const handle = handles.length === 0 ? 0 : Math.max(...handles) + 1;
     const stored: CertificateHashEntry = { handle, name: entry.name, algorithm: entry.algorithm, hash: entry.hash, isDefault: false, isActive: entry.isActive ?? true };
-    this.#nvram.put(hashKey(handle), encodeHashEntry(stored));
+    await this.#nvram.put(hashKey(handle), encodeHashEntry(stored));
     return handle;
   }
 
-  setCertificateHashActive(handle: number, isActive: boolean): void {
-    const entry = this.#existingHash(handle);
-    this.#nvram.put(hashKey(handle), encodeHashEntry({ ...entry, isActive }));
+  async setCertificateHashActive(handle: number, isActive: boolean): Promise<void> {
+    const entry = await this.#existingHash(handle);
+    await this.#nvram.put(hashKey(handle), encodeHashEntry({ ...entry, isActive }));
   }
 
-  deleteCertificateHash(handle: number): void {
-    this.#existingHash(handle);
-    this.#nvram.delete(hashKey(handle));
+  async deleteCertificateHash(handle: number): Promise<void> {
+    await this.#existingHash(handle);
+    await this.#nvram.delete(hashKey(handle));
   }
 
   /**
@@ -148,20 +167,21 @@ export class AmtStateStore {
    * every `secret/` key deleted, administrator hashes removed, defaults restored and active, and a
    * new local system account. MEBx settings and the host-based setup policy are kept.
    */
-  unprovision(): void {
+  async unprovision(): Promise<void> {
     const operations: TransactionOperation[] = [
       { type: 'put', key: KEYS.provisioning, value: encodeJson(DEFAULT_PROVISIONING) },
       { type: 'put', key: KEYS.account, value: encodeJson(generateAccount(this.#random)) },
     ];
-    for (const key of [KEYS.dnsSuffix, KEYS.session, KEYS.amtCertificateHash, ...this.#nvram.list(KEYS.secretPrefix), ...this.#nvram.list(KEYS.hashPrefix)]) {
-      if (this.#nvram.get(key) !== undefined) operations.push({ type: 'delete', key });
+    const listed = [...(await this.#nvram.list(KEYS.secretPrefix)), ...(await this.#nvram.list(KEYS.hashPrefix))];
+    for (const key of [KEYS.dnsSuffix, KEYS.session, KEYS.amtCertificateHash, ...listed]) {
+      if ((await this.#nvram.get(key)) !== undefined) operations.push({ type: 'delete', key });
     }
     const defaults = defaultHashEntries().map((entry): TransactionOperation => ({ type: 'put', key: hashKey(entry.handle), value: encodeHashEntry(entry) }));
     const restored = new Set(defaults.map((operation) => operation.key));
-    this.#nvram.commit([...operations.filter((operation) => !restored.has(operation.key)), ...defaults]);
+    await this.#nvram.commit([...operations.filter((operation) => !restored.has(operation.key)), ...defaults]);
   }
 
-  #initialise(): void {
+  async #initialise(): Promise<void> {
     const operations: TransactionOperation[] = [
       { type: 'put', key: KEYS.provisioning, value: encodeJson(DEFAULT_PROVISIONING) },
       { type: 'put', key: KEYS.hostBasedSetup, value: encodeJson(DEFAULT_HOST_BASED_SETUP) },
@@ -171,17 +191,17 @@ export class AmtStateStore {
       // Written last in the list but in the same record: a torn initialisation leaves nothing.
       { type: 'put', key: KEYS.format, value: encodeText(FORMAT) },
     ];
-    this.#nvram.commit(operations);
+    await this.#nvram.commit(operations);
   }
 
-  #required(key: string): Uint8Array {
-    const bytes = this.#nvram.get(key);
+  async #required(key: string): Promise<Uint8Array> {
+    const bytes = await this.#nvram.get(key);
     if (bytes === undefined) throw corrupt(key, 'missing');
     return bytes;
   }
 
-  #handles(): number[] {
-    return this.#nvram.list(KEYS.hashPrefix).map((key) => {
+  async #handles(): Promise<number[]> {
+    return (await this.#nvram.list(KEYS.hashPrefix)).map((key) => {
       const text = key.slice(KEYS.hashPrefix.length);
       const handle = Number(text);
       if (!/^(0|[1-9][0-9]{0,9})$/.test(text) || handle > 0xffffffff) throw corrupt(key, 'not a hash handle');
@@ -189,8 +209,8 @@ export class AmtStateStore {
     }).sort((a, b) => a - b);
   }
 
-  #existingHash(handle: number): CertificateHashEntry {
-    const entry = this.certificateHash(handle);
+  async #existingHash(handle: number): Promise<CertificateHashEntry> {
+    const entry = await this.certificateHash(handle);
     if (!entry) throw invalid(`no certificate hash with handle ${handle}`, { handle });
     return entry;
   }

@@ -17,8 +17,8 @@ export interface PthiReply {
   readonly data?: Uint8Array;
 }
 
-/** `body` is the request after the header, already checked against the declared layouts. */
-export type PthiHandler = (body: Uint8Array, context: PthiContext) => PthiReply;
+/** `body` is the request after the header, already checked against the declared layouts; state reads are async. */
+export type PthiHandler = (body: Uint8Array, context: PthiContext) => PthiReply | Promise<PthiReply>;
 
 export const ok = (data?: Uint8Array): PthiReply => (data ? { status: AMT_STATUS.success, data } : { status: AMT_STATUS.success });
 export const fail = (status: number): PthiReply => ({ status });

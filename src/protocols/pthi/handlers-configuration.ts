@@ -12,11 +12,11 @@ import * as m from './messages.js';
  * Data: state u32 (0). An admin-control engine refuses with INVALID_AMT_MODE: ACM is deactivated
  * over WS-Man only (rpc-go pkg/pthi/commands.go Unprovision comment; brief §6.4).
  */
-export const unprovision: PthiHandler = (body, { state }) => {
+export const unprovision: PthiHandler = async (body, { state }) => {
   const { mode } = m.UnprovisionRequest.parse(body);
   if (mode > 1) return fail(AMT_STATUS.invalidParameter);
-  if (state.provisioning().mode === 'admin') return fail(AMT_STATUS.invalidAmtMode);
-  state.unprovision();
+  if ((await state.provisioning()).mode === 'admin') return fail(AMT_STATUS.invalidAmtMode);
+  await state.unprovision();
   return ok(m.UnprovisionResponse.serialize({ state: 0 }));
 };
 
@@ -57,15 +57,15 @@ const ALGORITHM_BY_NUMBER: ReadonlyMap<number, HashAlgorithm> = new Map([[2, 'sh
  * CERTIFICATE_NOT_READY (intel/lms: "Self-generated AMT certificate does not exist").
  * Success records the session and moves the engine to in-provisioning [our model].
  */
-export const startConfigurationHBased: PthiHandler = (body, { state, clock }) => {
+export const startConfigurationHBased: PthiHandler = async (body, { state, clock }) => {
   const request = readHostBasedRequest(body);
-  if (state.provisioning().state !== 'pre') return fail(AMT_STATUS.invalidAmtMode);
-  if (!state.hostBasedSetup().enabled) return fail(AMT_STATUS.notPermitted);
+  if ((await state.provisioning()).state !== 'pre') return fail(AMT_STATUS.invalidAmtMode);
+  if (!(await state.hostBasedSetup()).enabled) return fail(AMT_STATUS.notPermitted);
   const algorithm = ALGORITHM_BY_NUMBER.get(request.algorithm);
   if (!algorithm || !request.suffixes) return fail(AMT_STATUS.invalidParameter);
-  const amtHash = state.amtCertificateHash();
+  const amtHash = await state.amtCertificateHash();
   if (!amtHash) return fail(AMT_STATUS.certificateNotReady);
-  state.update({
+  await state.update({
     provisioning: { state: 'in', mode: 'none' },
     session: { serverHashAlgorithm: algorithm, serverCertificateHash: request.hash.slice(0, HASH_LENGTH[algorithm]), hostVpnEnabled: request.hostVpn, dnsSuffixes: request.suffixes, startedAt: clock.now() },
   });
@@ -77,8 +77,8 @@ export const startConfigurationHBased: PthiHandler = (body, { state, clock }) =>
  * in-provisioning session (back to pre-provisioning); with none running → INVALID_AMT_MODE
  * (MeshCentral treats a non-zero status as "nothing to stop").
  */
-export const stopConfiguration: PthiHandler = (_body, { state }) => {
-  if (state.provisioning().state !== 'in') return fail(AMT_STATUS.invalidAmtMode);
-  state.update({ provisioning: { state: 'pre', mode: 'none' }, session: null });
+export const stopConfiguration: PthiHandler = async (_body, { state }) => {
+  if ((await state.provisioning()).state !== 'in') return fail(AMT_STATUS.invalidAmtMode);
+  await state.update({ provisioning: { state: 'pre', mode: 'none' }, session: null });
   return ok();
 };

@@ -1,5 +1,6 @@
 /**
- * The sans-I/O PTHI server: one complete HECI message in, one reply out. It never throws on bad
+ * The sans-I/O PTHI server: one complete HECI message in, one reply out (a promise: the AMT state
+ * lives in NVRAM, which an app reaches through asynchronous syscalls). It never throws on bad
  * input: header, length, command and body checks happen before any handler runs (table-driven from
  * table.ts), and each failure is the protocol's own error reply with the AMT status that says why.
  */
@@ -21,8 +22,8 @@ export interface PthiServerOptions {
 }
 
 export interface PthiServer {
-  /** Answers one complete PTHI request; never throws. */
-  handle(request: Uint8Array): Uint8Array;
+  /** Answers one complete PTHI request; never rejects. */
+  handle(request: Uint8Array): Promise<Uint8Array>;
 }
 
 const HANDLERS: Readonly<Partial<Record<PthiCommandName, PthiHandler>>> = {
@@ -34,15 +35,15 @@ const HANDLERS: Readonly<Partial<Record<PthiCommandName, PthiHandler>>> = {
 export function createPthiServer(options: PthiServerOptions): PthiServer {
   const context: PthiContext = { ...options, volatile: { rngSeedReady: true } };
   return {
-    handle: (request) => {
+    handle: async (request) => {
       const command = request.length >= PthiHeader.size ? PthiHeader.parse(request).command : 0;
-      return encodeReply(command, answer(request, context));
+      return encodeReply(command, await answer(request, context));
     },
   };
 }
 
 /** Header, length and command checks, then the pre-boot policy, then the handler. */
-function answer(request: Uint8Array, context: PthiContext): PthiReply {
+async function answer(request: Uint8Array, context: PthiContext): Promise<PthiReply> {
   if (request.length < PthiHeader.size) return { status: AMT_STATUS.invalidMessageLength };
   const header = PthiHeader.parse(request);
   if (header.length !== request.length - PthiHeader.size) return { status: AMT_STATUS.invalidMessageLength };
@@ -55,7 +56,7 @@ function answer(request: Uint8Array, context: PthiContext): PthiReply {
   const refusal = PTHI_PRE_BOOT_ONLY[name];
   if (refusal !== undefined && context.platform.isEndOfPost()) return { status: refusal };
   try {
-    return handler(body, context);
+    return await handler(body, context);
   } catch {
     // A corrupt stored value, an NVRAM failure or a platform fault: the engine's own error, not the host's.
     return { status: AMT_STATUS.internalError };

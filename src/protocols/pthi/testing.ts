@@ -29,9 +29,9 @@ export interface PthiRig {
   now: number;
 }
 
-export function pthiRig(platform = testPlatform()): PthiRig {
+export async function pthiRig(platform = testPlatform()): Promise<PthiRig> {
   const nvram = nvramRig().mount().namespace('amt');
-  const state = AmtStateStore.open(nvram, { random: seededRandom(11) });
+  const state = await AmtStateStore.open(nvram, { random: seededRandom(11) });
   const rig = { state, platform, nvram, now: 1000 } as { -readonly [K in keyof PthiRig]: PthiRig[K] };
   rig.server = createPthiServer({ state, platform, clock: { now: () => rig.now } });
   return rig;
