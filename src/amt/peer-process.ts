@@ -15,7 +15,8 @@ export function runPeer(program: string, args: readonly string[], options: { inp
   return new Promise((resolve) => {
     const child = execFile(program, [...args], { timeout: options.timeoutMs ?? 15_000, encoding: 'latin1', maxBuffer: 4 << 20 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
+      const missing = error?.code === 'ENOENT' ? `${program} is not installed: run scripts/install-test-deps.sh (Debian package ${program})\n` : '';
+      resolve({ code, stdout, stderr: missing + stderr });
     });
     child.stdin?.end(options.input ?? '');
   });

@@ -24,40 +24,49 @@ export function parseAuthorization(header: string): ParsedAuthorization {
   return parseParams(text.slice(scheme.length));
 }
 
+const NAME = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
+const SPACES = /\s*/y;
+const SEPARATORS = /[\s,]*/y;
+const BARE_VALUE = /[^\s,"]*/y;
+
+/** Matches a sticky pattern at `position`; returns the match text (possibly empty) or undefined. */
+function matchAt(pattern: RegExp, text: string, position: number): string | undefined {
+  pattern.lastIndex = position;
+  return pattern.exec(text)?.[0];
+}
+
 function parseParams(rest: string): ParsedAuthorization {
   const params = new Map<string, string>();
-  let position = 0;
-  const skip = (pattern: RegExp): void => {
-    const match = pattern.exec(rest.slice(position));
-    if (match) position += match[0].length;
-  };
-  skip(/^[\s,]*/);
+  let position = (matchAt(SEPARATORS, rest, 0) ?? '').length;
   while (position < rest.length) {
-    const name = TOKEN.exec(rest.slice(position))?.[0];
+    const name = matchAt(NAME, rest, position);
     if (name === undefined) return { kind: 'malformed', reason: `bad parameter name at ${position}` };
     position += name.length;
-    skip(/^\s*/);
+    position += (matchAt(SPACES, rest, position) ?? '').length;
     if (rest[position] !== '=') return { kind: 'malformed', reason: `parameter ${name} has no value` };
     position += 1;
-    skip(/^\s*/);
+    position += (matchAt(SPACES, rest, position) ?? '').length;
     const value = readValue(rest, position);
     if (value === undefined) return { kind: 'malformed', reason: `parameter ${name} has a bad value` };
     position = value.end;
     const key = name.toLowerCase();
     if (params.has(key)) return { kind: 'malformed', reason: `duplicate parameter ${key}` };
     params.set(key, value.text);
-    skip(/^\s*/);
+    position += (matchAt(SPACES, rest, position) ?? '').length;
     if (position < rest.length && rest[position] !== ',') return { kind: 'malformed', reason: `expected "," after ${key}` };
-    skip(/^[\s,]*/);
+    position += (matchAt(SEPARATORS, rest, position) ?? '').length;
   }
   return { kind: 'digest', params };
 }
 
 function readValue(text: string, start: number): { text: string; end: number } | undefined {
   if (text[start] !== '"') {
-    const bare = /^[^\s,"]*/.exec(text.slice(start))?.[0] ?? '';
+    const bare = matchAt(BARE_VALUE, text, start) ?? '';
     return { text: bare, end: start + bare.length };
   }
+  const close = text.indexOf('"', start + 1);
+  const escape = text.indexOf('\\', start + 1);
+  if (close >= 0 && (escape < 0 || escape > close)) return { text: text.slice(start + 1, close), end: close + 1 };
   let value = '';
   for (let index = start + 1; index < text.length; index++) {
     const character = text[index];

@@ -75,7 +75,7 @@ export class NonceStore {
   #raise(entry: NonceEntry, count: number): void {
     entry.highest = count;
     const floor = count - NC_WINDOW;
-    if (entry.seen.size > NC_WINDOW) {
+    if (entry.seen.size > 2 * NC_WINDOW) {
       for (const value of entry.seen) if (value <= floor) entry.seen.delete(value);
     }
   }
