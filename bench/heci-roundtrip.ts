@@ -15,8 +15,8 @@ import { HeciPlatform, MeiDevice, MeiDeviceServer } from '../src/heci/index.js';
 
 const ECHO = 'be0c4000-0000-4000-8000-0000000000e1';
 const SIZES = [64, 1024, 4096];
-const ROUNDS = 3;
-const WINDOW_MS = 700;
+const ROUNDS = 5;
+const WINDOW_MS = 400;
 
 interface Rates { size: number; raw: number; heci: number }
 
@@ -91,7 +91,7 @@ async function parent(): Promise<void> {
 }
 
 function runChild(heciPath: string, rawPath: string): Promise<string> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'child', heciPath, rawPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.VME_BENCH_CHILD_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.VME_BENCH_CHILD_PROFILE] : []), fileURLToPath(import.meta.url), 'child', heciPath, rawPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`bench child exited ${code}`)))));

@@ -36,7 +36,7 @@ export interface ConnectionOptions {
   readonly fragmentBytes: number;
   readonly outgoingLimit: number;
   /** Called with each complete message while no other message of this connection is in service. */
-  readonly deliver: (connection: BusConnection, message: Uint8Array) => Promise<void>;
+  readonly deliver: (connection: BusConnection, message: Uint8Array) => Promise<void> | undefined;
 }
 
 /** Why the bus must drop a connection because of what the host sent. */
@@ -130,10 +130,13 @@ export class BusConnection implements HeciConnection {
     this.#assemblyBytes = 0;
     this.#creditGranted = false;
     this.#busy = true;
-    void this.options.deliver(this, message).finally(() => {
+    const served = (): void => {
       this.#busy = false;
       this.grantCredit();
-    });
+    };
+    const pending = this.options.deliver(this, message);
+    if (pending === undefined) served();
+    else void pending.finally(served);
   }
 
   #flush(): void {

@@ -197,13 +197,19 @@ export class HeciBus {
     if (connection !== undefined) this.disconnectByEngine(connection);
   }
 
-  async #deliver(client: RegisteredClient, connection: BusConnection, message: Uint8Array): Promise<void> {
+  /** Runs the handler; returns a promise only when the handler's work is still going on. */
+  #deliver(client: RegisteredClient, connection: BusConnection, message: Uint8Array): Promise<void> | undefined {
     this.count('messagesDelivered');
-    try {
-      await client.handler.onMessage(connection, message);
-    } catch {
+    const fault = (): void => {
       this.count('clientFaults');
       this.disconnectByEngine(connection);
+    };
+    try {
+      const pending = client.handler.onMessage(connection, message);
+      return pending instanceof Promise ? pending.catch(fault) : undefined;
+    } catch {
+      fault();
+      return undefined;
     }
   }
 

@@ -78,6 +78,8 @@ export class DeviceSession {
   readonly #reader: DeviceFrameReader;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Operations queued behind a connect or another non-blocking operation. */
+  #holding = 0;
 
   constructor(driver: MeiHostDriver, private readonly send: (bytes: Uint8Array) => void) {
     this.file = driver.open();
@@ -110,8 +112,15 @@ export class DeviceSession {
       return;
     }
     const start = (): Promise<void> => this.#run(operation.run, frame);
-    if (operation.blocking) this.#queue = this.#queue.then(() => void start());
-    else this.#queue = this.#queue.then(start);
+    if (this.#holding === 0 && operation.blocking) {
+      void start(); // nothing ahead of it: start now (it does not hold later operations)
+      return;
+    }
+    this.#holding += 1;
+    const release = (): void => {
+      this.#holding -= 1;
+    };
+    this.#queue = operation.blocking ? this.#queue.then(() => void start()).then(release) : this.#queue.then(start).then(release);
   }
 
   async #run(run: Operation, frame: DeviceFrame): Promise<void> {

@@ -2,8 +2,9 @@
  * The physical link between the host driver and the firmware bus: two circular buffers (host→ME
  * and ME→host) and the interrupts that tell each side to drain. A writer whose buffer lacks room
  * waits (its frames stay in a bounded pending queue) until the reader frees slots, as the Linux
- * driver waits for empty slots. Interrupts are delivered as microtasks, so neither side re-enters
- * the other. [brief me-internals §3.1]
+ * driver waits for empty slots. An interrupt raised while the link is idle is served at once; one
+ * raised while it is serving is picked up by the running loop, so neither side re-enters the other.
+ * [brief me-internals §3.1]
  */
 import { CircularBuffer, DEFAULT_BUFFER_DEPTH } from './circular-buffer.js';
 
@@ -25,7 +26,7 @@ export class HeciLink {
   #endpoints: LinkEndpoints | undefined;
   readonly #pendingFromHost: Uint8Array[] = [];
   readonly #pendingFromEngine: Uint8Array[] = [];
-  #scheduled = false;
+  #running = false;
 
   constructor(depth = DEFAULT_BUFFER_DEPTH) {
     this.hostToEngine = new CircularBuffer(depth);
@@ -64,20 +65,22 @@ export class HeciLink {
       return;
     }
     queue.push(frame);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => this.#run());
+    if (!this.#running) this.#run();
   }
 
   /** Moves frames into the buffers and drains them until both directions are idle. */
   #run(): void {
-    this.#scheduled = false;
     const endpoints = this.#endpoints;
     if (endpoints === undefined) return;
-    let moved = true;
-    while (moved) {
-      moved = this.#pump(this.#pendingFromHost, this.hostToEngine, endpoints.engine);
-      moved = this.#pump(this.#pendingFromEngine, this.engineToHost, endpoints.host) || moved;
+    this.#running = true;
+    try {
+      let moved = true;
+      while (moved) {
+        moved = this.#pump(this.#pendingFromHost, this.hostToEngine, endpoints.engine);
+        moved = this.#pump(this.#pendingFromEngine, this.engineToHost, endpoints.host) || moved;
+      }
+    } finally {
+      this.#running = false;
     }
   }
 
