@@ -5,7 +5,8 @@ import { registerFlash } from './flash.js';
 import { registerFirmware } from './firmware.js';
 import { registerImage } from './image.js';
 import { registerUp } from './up.js';
+import { registerStatus } from './status.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware, registerStatus];

@@ -1,7 +1,9 @@
 /**
  * `vme up`: the main job. On first run it "manufactures" a platform in a state folder (development
  * keys, a signed 8 MiB image, its fuses); on later runs it resumes the same platform. It then boots
- * the engine (ROM → kernel → apps), prints what runs and how to reach it, and serves until Ctrl-C.
+ * the whole machine — engine (ROM → kernel → apps), HECI device socket, host (BIOS POST with
+ * DRAM-init-done and End-of-POST, simulated OS) — prints what runs and how to reach it, and serves
+ * until Ctrl-C.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +12,8 @@ import { initKeys, loadKeys, readFuses, writeFusesAtomic, fusesPathFor } from '.
 import { loadManifestDefinition } from '../../me/index.js';
 import { buildPlatform, writeFileAtomic } from '../../image/index.js';
 import { FileBacking } from '../../flash/index.js';
-import { bootEngine } from '../../engine/index.js';
+import { Machine } from '../../machine/index.js';
+import { RealTimeClock } from '../../host/index.js';
 import { EXIT } from '../../common/errors.js';
 import { emit, selfCommand } from '../output.js';
 
@@ -19,6 +22,7 @@ interface UpOptions {
   json?: boolean;
   quiet?: boolean;
   once?: boolean;
+  mebx?: boolean;
 }
 
 export interface StatePaths {
@@ -26,12 +30,13 @@ export interface StatePaths {
   keys: string;
   image: string;
   fuses: string;
+  meiSocket: string;
 }
 
 export const statePaths = (dir: string): StatePaths => {
   const abs = resolve(dir);
   const image = join(abs, 'platform.bin');
-  return { dir: abs, keys: join(abs, 'keys'), image, fuses: fusesPathFor(image) };
+  return { dir: abs, keys: join(abs, 'keys'), image, fuses: fusesPathFor(image), meiSocket: join(abs, 'mei0.sock') };
 };
 
 /** Create keys, image and fuses in the state folder unless they exist; returns what was created. */
@@ -60,35 +65,66 @@ async function up(opts: UpOptions): Promise<void> {
   if (created.length === 0) say(`resuming the platform in ${paths.dir}`);
   const flash = FileBacking.open(paths.image);
   const started = performance.now();
-  const engine = await bootEngine({ flash, fuses: readFuses(paths.fuses), options: { imagePath: paths.image } });
+  const machine = await Machine.create({
+    flash, fuses: readFuses(paths.fuses), clock: new RealTimeClock(), meiSocketPath: paths.meiSocket,
+    engine: { imagePath: paths.image }, host: { ...(opts.mebx ? { mebx: true } : {}) },
+    onEvent: (kind, detail) => { if (kind === 'uma-reserved') say(`BIOS: DRAM init done, ${detail}`); },
+  });
   const bootMs = performance.now() - started;
-  const status = engine.status();
+  if (machine.engine.state !== 'down') {
+    say(`engine ${machine.engine.state} in ${Math.round(bootMs)} ms; powering on the host`);
+    machine.host.powerOn();
+    await waitForHost(machine, 30_000);
+  }
+  report(machine, paths, created, bootMs, opts);
+  process.exitCode = machine.engine.state === 'operational' ? EXIT.ok : machine.engine.state === 'down' ? EXIT.failure : EXIT.degraded;
+  if (!opts.once && machine.engine.state !== 'down') {
+    say('running; press Ctrl-C to shut down');
+    await waitForStopSignal();
+    say('shutting down');
+  }
+  await machine.shutdown();
+  flash.close();
+}
+
+/** Waits until the host's OS runs (or it stops in POST / has no boot device), at most `timeoutMs`. */
+async function waitForHost(machine: Machine, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { phase, os } = machine.host.state();
+    if ((phase === 'os' && os === 'running') || phase === 'no-boot-device' || phase === 'off') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function report(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions): void {
+  const status = machine.engine.status();
+  const host = machine.host.state();
   const result = {
-    state: paths.dir, created, image: paths.image, fuses: paths.fuses, keys: paths.keys, bootMs: Math.round(bootMs),
-    engine: status.state, power: status.power, apps: status.apps, counters: status.counters, log: engine.bootLog,
+    state: paths.dir, created, image: paths.image, fuses: paths.fuses, keys: paths.keys, meiDevice: machine.device ? paths.meiSocket : null,
+    bootMs: Math.round(bootMs), engine: status.state, enginePower: status.power, apps: status.apps, counters: status.counters,
+    host: { power: host.powerState, phase: host.phase, os: host.os ?? null, bootDevice: host.bootDevice ?? null, endOfPost: host.endOfPostSent },
+    log: machine.engine.bootLog,
   };
   const vme = selfCommand();
+  const console = machine.host.serial.outputText().trimEnd().split('\n').slice(-4).map((l) => `  | ${l}`);
   emit(result, opts, (r) => [
-    engine.formatBootLog(),
+    machine.engine.formatBootLog(),
     '',
-    `engine: ${r.engine} in ${r.bootMs} ms (power ${r.power}); apps: ${r.apps.map((a) => `${a.name} ${a.state}`).join(', ') || 'none'}`,
+    `engine: ${r.engine} in ${r.bootMs} ms (power ${r.enginePower}); apps: ${r.apps.map((a) => `${a.name} ${a.state}`).join(', ') || 'none'}`,
+    `host:   ${r.host.power}, ${r.host.phase}${r.host.os ? ` (OS ${r.host.os} from ${r.host.bootDevice ?? '?'})` : ''}; End-of-POST ${r.host.endOfPost ? 'sent' : 'not sent'}`,
+    ...(console.length ? ['serial console:', ...console] : []),
+    '',
+    `HECI device:    ${r.meiDevice ?? '(none: the engine is down)'}   (like /dev/mei0, for host programs)`,
     `platform image: ${r.image}`,
     `fuses:          ${r.fuses}   (chipset-only; the host never reads them)`,
     `keys:           ${r.keys}   (DEVELOPMENT keys, not Intel's)`,
     '',
     'reach it with:',
+    `  ${vme} status --state ${paths.dir}          # MEInfo/amtinfo over HECI`,
     `  ${vme} image inspect ${r.image}`,
     `  ${vme} flash read ${r.image} --region me --as host      # refused: the descriptor locks the ME region`,
-    `  ${vme} image verify ${r.image} --json`,
   ].join('\n'));
-  process.exitCode = engine.state === 'operational' ? EXIT.ok : engine.state === 'down' ? EXIT.failure : EXIT.degraded;
-  if (!opts.once && engine.state !== 'down') {
-    say('running; press Ctrl-C to shut down');
-    await waitForStopSignal();
-    say('shutting down');
-  }
-  await engine.shutdown();
-  flash.close();
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -111,6 +147,7 @@ export function registerUp(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress lines on stderr')
     .option('--once', 'boot, print and shut down (for scripts) instead of running until Ctrl-C')
+    .option('--mebx', 'enter the MEBX (BIOS extension) during the first POST')
     .addHelpText('after', '\nExit status: 0 the operational firmware ran, 6 degraded (recovery firmware, NVRAM or an app failed), 1 the engine stayed down.')
     .action((opts: UpOptions) => up(opts));
 }
