@@ -94,6 +94,9 @@ export const ERROR_CODES = {
   VME_ERR_MEI_ERRNO: { meaning: 'The MEI device refused an operation with the Linux driver errno in the message: ENOTTY unknown client, EBUSY connected or at the limit, ENODEV engine down or not connected, EFBIG too long, EAGAIN no credit and queue full, ETIMEDOUT, EMSGSIZE.', exit: EXIT.failure },
   VME_ERR_HECI_REGISTRATION: { meaning: 'A firmware HECI client registration is invalid: not a UUID, a duplicate, no free address, or limits out of range.', exit: EXIT.badInput },
   VME_ERR_HECI_SEND: { meaning: 'A firmware HECI client sent what its connection cannot take: closed, over the maximum message length, or the outgoing queue is full.', exit: EXIT.failure },
+  // MEBX, the BIOS extension (src/protocols/mebx, src/host/mebx).
+  VME_ERR_MEBX_REFUSED: { meaning: 'The engine refused an MEBX request; the message names the MEBX status (e.g. endOfPost after End-of-POST, notAuthenticated, invalidParameter).', exit: EXIT.failure },
+  VME_ERR_MEBX_REPLY: { meaning: 'An MEBX reply from the engine is malformed: too short, another command or version, or a body of the wrong size.', exit: EXIT.badInput },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
