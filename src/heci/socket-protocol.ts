@@ -113,7 +113,8 @@ export class DeviceFrameReader {
         return;
       }
       this.#keep(all.subarray(end));
-      this.events.frame({ operation: header.operation, errno: header.errno, tag: header.tag, payload: all.slice(DEVICE_FRAME_HEADER_BYTES, end) });
+      // A view, on purpose: socket chunks are fresh per read and never written again.
+      this.events.frame({ operation: header.operation, errno: header.errno, tag: header.tag, payload: all.subarray(DEVICE_FRAME_HEADER_BYTES, end) });
     }
   }
 

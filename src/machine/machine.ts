@@ -7,7 +7,7 @@
  */
 import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js';
 import type { FlashBacking } from '../flash/index.js';
-import { HeciPlatform, MeiDeviceServer, registerGrantedClients } from '../heci/index.js';
+import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } from '../heci/index.js';
 import { SimulatedHost, serveHostControl, type HostClock, type SimulatedHostOptions } from '../host/index.js';
 import type { HostPorts } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
@@ -28,6 +28,7 @@ export interface MachineOptions {
 /** Routes the kernel's host-control capability to the host once it exists. */
 class HostControlRelay implements HostPorts {
   host: SimulatedHost | undefined;
+  bus: HeciBus | undefined;
 
   constructor(private readonly notify: (kind: string, detail: string) => void) {}
 
@@ -36,8 +37,10 @@ class HostControlRelay implements HostPorts {
     return this.host ? serveHostControl(this.host, control, request) : false;
   }
 
+  /** An app's HECI notification reaches the host driver as the bus's notification event. */
   heciNotify(app: string, client: string): void {
     this.notify('heci-notify', `${app} → ${client}`);
+    this.bus?.notifyClient(client);
   }
 }
 
@@ -61,6 +64,7 @@ export class Machine {
       heci = new HeciPlatform();
       const grants = firmware.apps.flatMap((app) => app.grants.heciClients);
       registerGrantedClients(heci.bus, grants, (uuid, bytes) => engine.handleHostMessage(uuid, bytes));
+      relay.bus = heci.bus;
       await heci.start();
       if (options.meiSocketPath) device = await MeiDeviceServer.listen(options.meiSocketPath, heci.driver);
     }
