@@ -9,11 +9,12 @@ import type { Fuses } from '../platform/fuses.js';
 import type { AppManifest } from '../me/app-manifest.js';
 import { bootLocatedRegion, type RomBootResult } from '../rom/index.js';
 import { JsonFileCounter, MemoryCounter, type MonotonicCounter } from '../kernel/nvram/index.js';
-import { Kernel, KernelBootLog, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
+import { Kernel, KernelBootLog, PlatformFacts, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
 import { DEFAULT_APP_REGISTRY } from '../apps/registry.js';
 import { createDevices } from './devices.js';
 import { Engine, type EngineState } from './engine.js';
 import { mountNvram } from './nvram-mount.js';
+import { platformIdentity } from './platform-identity.js';
 import { createKernelServices, defaultHostPorts } from './services.js';
 
 export interface EngineOptions {
@@ -69,24 +70,27 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const counter = options.counter ?? (options.imagePath ? new JsonFileCounter(`${options.imagePath}.counters.json`) : new MemoryCounter());
   const nvram = mountNvram(rom.controller, rom.meRegion, input.fuses, counter, trace, log);
   const nvramOk = !(nvram instanceof Error);
+  const apps = firmware.apps.map((a) => a.name);
   const platform: PlatformInfo = {
     platformId: firmware.platformId, firmwareVersion: `${firmware.version.major}.${firmware.version.minor}.${firmware.version.hotfix}.${firmware.version.build}`,
-    svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps: firmware.apps.map((a) => a.name),
+    svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps,
+    ...(await platformIdentity(devices.crypto, rom.controller, apps)),
   };
+  const facts = new PlatformFacts(trace);
   const scheduler = options.scheduler ?? sharedScheduler();
   const kernel = new Kernel({
     pool, scheduler, trace, platformNumber,
     policy: { ...firmware.kernel.supervisor, baseDelayMs: options.backoffBaseMs ?? 100, maxDelayMs: options.backoffMaxMs ?? 10_000 },
     requestDeadlineMs: options.requestDeadlineMs ?? 5000, ...(options.startDeadlineMs ? { startDeadlineMs: options.startDeadlineMs } : {}), registry,
     platformInfo: () => platform,
-    servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace)),
+    servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace), facts),
   });
   const appsOk = await startApps(kernel, firmware.apps, log);
   const state: EngineState = !nvramOk || !appsOk || !devicesOk ? 'degraded' : rom.result.state;
   const ready = kernel.apps.filter((a) => a.state === 'running').length;
   log.add('ready', state !== 'degraded', `${ready} of ${firmware.apps.length} apps ready; engine ${state}`);
   const power = new PowerGate(options.idleMs ?? 30_000, scheduler, trace);
-  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, release: () => pool.releaseIdle() });
+  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, facts, release: () => pool.releaseIdle() });
 }
 
 /** Loads every app (minting capabilities, warming workers in parallel), then starts them in manifest order. */

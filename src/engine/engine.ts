@@ -5,7 +5,7 @@
  */
 import type { VmeError } from '../common/errors.js';
 import type { NvramFileSystem } from '../kernel/nvram/index.js';
-import { KERNEL_CALLER, KernelError, type Kernel, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
+import { KERNEL_CALLER, KernelError, type Kernel, type PlatformFacts, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
 import type { RomBootResult } from '../rom/index.js';
 import type { PlatformDevices } from './devices.js';
 
@@ -17,6 +17,8 @@ export interface EngineStatus {
   readonly power: PowerState | 'off';
   readonly apps: AppStatus[];
   readonly counters: Record<string, number>;
+  /** True once the BIOS sent MKHI END_OF_POST (until the host resets). */
+  readonly endOfPost: boolean;
 }
 
 /** The parts a booted engine is made of (created by bootEngine). */
@@ -28,6 +30,7 @@ export interface EngineParts {
   readonly devices?: PlatformDevices;
   readonly nvram?: NvramFileSystem | VmeError;
   readonly power?: PowerGate;
+  readonly facts?: PlatformFacts;
   readonly release: () => Promise<void>;
 }
 
@@ -62,8 +65,18 @@ export class Engine {
     return this.parts.power?.state ?? 'off';
   }
 
+  /** True once the BIOS sent MKHI END_OF_POST, until the host resets (pre-boot-only commands are refused meanwhile). */
+  get endOfPost(): boolean {
+    return this.parts.facts?.endOfPost ?? false;
+  }
+
+  /** The host PC reset or lost power: End-of-POST is cleared (the next POST sends it again). */
+  hostReset(): void {
+    this.parts.facts?.hostReset();
+  }
+
   status(): EngineStatus {
-    return { state: this.#state, power: this.power, apps: this.apps, counters: this.counters };
+    return { state: this.#state, power: this.power, apps: this.apps, counters: this.counters, endOfPost: this.endOfPost };
   }
 
   /** The boot log as text, ROM lines then kernel lines. */

@@ -1,20 +1,20 @@
 /**
  * Wiring between a platform's devices and the kernel's per-app services: each app gets its own
  * crypto session (owner = app name), its NVRAM namespace with the granted quota (or the mount
- * error), and the platform's host ports. Default host ports only record requests in the trace
+ * error), the platform's host ports and its facts (End-of-POST). Default host ports only record requests in the trace
  * until the host model exists.
  */
 import type { VmeError } from '../common/errors.js';
 import type { AppManifest } from '../me/app-manifest.js';
-import type { AppServices, HostPorts, Trace } from '../kernel/index.js';
+import type { AppServices, HostPorts, PlatformFacts, Trace } from '../kernel/index.js';
 import type { NvramFileSystem } from '../kernel/nvram/index.js';
 import type { PlatformDevices } from './devices.js';
 
-export function createKernelServices(devices: PlatformDevices, nvram: NvramFileSystem | VmeError, ports: HostPorts): (app: AppManifest) => AppServices {
+export function createKernelServices(devices: PlatformDevices, nvram: NvramFileSystem | VmeError, ports: HostPorts, facts: PlatformFacts): (app: AppManifest) => AppServices {
   return (app) => {
     const grant = app.grants.nvram;
     const namespace = !grant ? undefined : nvram instanceof Error ? nvram : nvram.namespace(grant.namespace, { quotaBytes: grant.quotaBytes });
-    return { app: app.name, nvram: namespace, crypto: devices.crypto.session(app.name), hmacKeys: new Map(), dma: devices.dma, sram: devices.sram, ports };
+    return { app: app.name, nvram: namespace, crypto: devices.crypto.session(app.name), hmacKeys: new Map(), dma: devices.dma, sram: devices.sram, ports, facts };
   };
 }
 

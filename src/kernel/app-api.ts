@@ -5,10 +5,13 @@
  * a kernel object: everything it can do is a message the kernel checks.
  */
 import type { Client, Handlers, InterfaceSpec } from './interfaces.js';
+import type { PlatformFactsView } from './platform-facts.js';
 import type { PlatformInfo } from './protocol.js';
 
 export { AppError } from './errors.js';
 export { defineInterface } from './interfaces.js';
+export type { PlatformFactsView } from './platform-facts.js';
+export type { PlatformInfo } from './protocol.js';
 
 /** The app's view of its NVRAM namespace (capability `nvram`). */
 export interface NvramApi {
@@ -16,7 +19,14 @@ export interface NvramApi {
   put(key: string, value: Uint8Array): Promise<void>;
   delete(key: string): Promise<boolean>;
   list(prefix?: string): Promise<string[]>;
+  /** Puts and deletes applied together or not at all (one NVRAM record); each key at most once. */
+  commit(operations: readonly NvramOperation[]): Promise<void>;
 }
+
+/** One operation of an NVRAM transaction. */
+export type NvramOperation =
+  | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
+  | { readonly type: 'delete'; readonly key: string };
 
 export interface AppContext {
   readonly app: string;
@@ -32,6 +42,10 @@ export interface AppContext {
   hostRequest(control: string, request: string): Promise<boolean>;
   /** HMAC-SHA-256 under a device-derived key (capability `crypto:<key>`). */
   hmac(keyName: string, data: Uint8Array): Promise<Uint8Array>;
+  /** The platform facts as they are now (capability `platform`, held by every app). */
+  platformFacts(): Promise<PlatformFactsView>;
+  /** Records End-of-POST (capability `platform:end-of-post`); false when it was already set. */
+  setEndOfPost(): Promise<boolean>;
 }
 
 /** One running instance of an app on one platform. */

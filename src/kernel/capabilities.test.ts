@@ -1,4 +1,4 @@
-// Capabilities are minted only from grants, and only genuine ones are honoured.
+// Capabilities are minted only from grants (plus `platform`, which every app holds), and only genuine ones are honoured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capability, CapabilitySet, mintCapabilities } from './capabilities.js';
@@ -9,19 +9,19 @@ const grants: AppGrants = {
   networkListeners: [{ port: 16992, protocol: 'tcp', tls: false }],
   nvram: { namespace: 'amt', quotaBytes: 100 },
   dmaWindows: [{ name: 'bulk', target: 'host', maxBytes: 4096, write: false }],
-  cryptoKeys: ['platform'], hostControl: ['power'], calls: ['mkhi'],
+  cryptoKeys: ['platform'], hostControl: ['power'], calls: ['mkhi'], platformFacts: ['end-of-post'],
 };
 
 test('one capability per granted thing, with stable ids', () => {
   const set = mintCapabilities('amt', grants);
-  assert.deepEqual(set.ids, ['nvram', 'call:mkhi', 'host:power', 'crypto:platform', 'heci:8e6a6715-9abc-4043-88ef-9e39c6f63e0f', 'net:16992', 'dma:bulk']);
+  assert.deepEqual(set.ids, ['nvram', 'call:mkhi', 'host:power', 'crypto:platform', 'heci:8e6a6715-9abc-4043-88ef-9e39c6f63e0f', 'net:16992', 'dma:bulk', 'platform', 'platform:end-of-post']);
   assert.equal(set.lookup('call:mkhi')?.owner, 'amt');
   assert.equal(set.lookup('call:tpm'), undefined);
   assert.deepEqual(set.ofKind('host').map((c) => c.grant.control), ['power']);
 });
 
-test('an empty grant mints nothing', () => {
-  assert.equal(mintCapabilities('x', { heciClients: [], networkListeners: [], nvram: null, dmaWindows: [], cryptoKeys: [], hostControl: [], calls: [] }).size, 0);
+test('an empty grant mints only the read-only platform capability', () => {
+  assert.deepEqual(mintCapabilities('x', { heciClients: [], networkListeners: [], nvram: null, dmaWindows: [], cryptoKeys: [], hostControl: [], calls: [] }).ids, ['platform']);
 });
 
 test('nobody else can mint, and look-alikes are not genuine', () => {

@@ -1,7 +1,7 @@
 // Declared interfaces: the dispatcher check (operation, caller, fields, sizes) and the derived client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCall, checkReply, defineInterface, makeClient } from './interfaces.js';
+import { checkCall, checkFields, checkReply, defineInterface, makeClient } from './interfaces.js';
 
 const SPEC = defineInterface({
   app: 'demo',
@@ -14,6 +14,7 @@ const SPEC = defineInterface({
   },
 });
 const good = { key: 'abcd', value: Uint8Array.of(1, 2), n: 9, flag: false, tags: ['x', 'yyy'] };
+const ENTRIES = { type: 'entries', maxItems: 2, maxKeyLength: 3, maxBytes: 2, maxTotalBytes: 3 } as const;
 
 test('a well-formed call from an allowed caller passes', () => {
   checkCall(SPEC, 'put', 'alpha', good);
@@ -45,4 +46,16 @@ test('the derived client checks arguments before sending', async () => {
   assert.deepEqual(await client.put(good), { ok: true });
   await assert.rejects(client.put({ ...good, n: -1 }), { code: 'VME_ERR_IPC_INVALID' });
   assert.deepEqual(sent, ['put']);
+});
+
+test('entries: items, key and value sizes, total size and shape are checked', () => {
+  const check = (puts: unknown) => checkFields({ puts: ENTRIES }, { puts }, 'x');
+  check([{ key: 'abc', value: Uint8Array.of(1, 2) }, { key: 'd', value: Uint8Array.of(3) }]);
+  for (const puts of [
+    [{ key: 'a', value: Uint8Array.of(1) }, { key: 'b', value: Uint8Array.of(1) }, { key: 'c', value: Uint8Array.of(1) }],
+    [{ key: 'abcd', value: Uint8Array.of(1) }],
+    [{ key: 'a', value: Uint8Array.of(1, 2, 3) }],
+    [{ key: 'a', value: Uint8Array.of(1, 2) }, { key: 'b', value: Uint8Array.of(1, 2) }],
+    [{ key: 'a', value: [1] }], [{ key: 'a' }], [{ key: 'a', value: Uint8Array.of(1), more: 1 }], [null], 'abc',
+  ]) assert.throws(() => check(puts), { code: 'VME_ERR_IPC_INVALID' }, JSON.stringify(puts));
 });

@@ -13,7 +13,9 @@ export type FieldSpec =
   | { readonly type: 'bytes'; readonly maxBytes: number }
   | { readonly type: 'integer'; readonly min: number; readonly max: number }
   | { readonly type: 'boolean' }
-  | { readonly type: 'strings'; readonly maxItems: number; readonly maxLength: number };
+  | { readonly type: 'strings'; readonly maxItems: number; readonly maxLength: number }
+  /** Key/value pairs: at most `maxItems`, keys of at most `maxKeyLength`, values of at most `maxBytes`, all values together at most `maxTotalBytes`. */
+  | { readonly type: 'entries'; readonly maxItems: number; readonly maxKeyLength: number; readonly maxBytes: number; readonly maxTotalBytes: number };
 
 export type Fields = Readonly<Record<string, FieldSpec>>;
 
@@ -36,7 +38,8 @@ type ValueOf<F extends FieldSpec> =
       : F extends { type: 'integer' } ? number
         : F extends { type: 'boolean' } ? boolean
           : F extends { type: 'strings' } ? string[]
-            : never;
+            : F extends { type: 'entries' } ? { key: string; value: Uint8Array }[]
+              : never;
 
 /** The value type of a field list. */
 export type Message<F extends Fields> = { -readonly [K in keyof F]: ValueOf<F[K]> };
@@ -105,7 +108,24 @@ function fieldProblem(spec: FieldSpec, value: unknown): string | undefined {
       if (!Array.isArray(value)) return 'is not a list';
       if (value.length > spec.maxItems) return `has more than ${spec.maxItems} items`;
       return value.every((item) => typeof item === 'string' && item.length <= spec.maxLength) ? undefined : `holds an item that is not a string of at most ${spec.maxLength}`;
+    case 'entries':
+      return entriesProblem(spec, value);
   }
+}
+
+function entriesProblem(spec: Extract<FieldSpec, { type: 'entries' }>, value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'is not a list';
+  if (value.length > spec.maxItems) return `has more than ${spec.maxItems} items`;
+  let total = 0;
+  for (const item of value as unknown[]) {
+    const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const keys = Object.keys(entry);
+    if (keys.length !== 2 || typeof entry.key !== 'string' || !(entry.value instanceof Uint8Array)) return 'holds an item that is not { key, value }';
+    if (entry.key.length > spec.maxKeyLength) return `holds a key longer than ${spec.maxKeyLength}`;
+    if (entry.value.length > spec.maxBytes) return `holds a value over ${spec.maxBytes} bytes`;
+    total += entry.value.length;
+  }
+  return total > spec.maxTotalBytes ? `holds values over ${spec.maxTotalBytes} bytes in total` : undefined;
 }
 
 /** A client stub: checks arguments locally (early, friendly errors), then sends through `send`. */

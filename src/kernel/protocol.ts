@@ -15,6 +15,13 @@ export interface PlatformInfo {
   /** 'operational' or 'recovery' as booted; 'degraded' when NVRAM is unusable. */
   readonly engineState: string;
   readonly apps: readonly string[];
+  /** Stable per platform, derived at boot from the device secret (never the secret itself). */
+  readonly platformUuid: string;
+  /** `aa:bb:cc:dd:ee:ff`: from the GbE region, or derived like the UUID (`macSource`). */
+  readonly macAddress: string;
+  readonly macSource: 'gbe' | 'derived';
+  /** Corporate when the firmware carries the AMT host interface, else consumer. */
+  readonly sku: 'corporate' | 'consumer';
 }
 
 /** What an instance is asked to do. */

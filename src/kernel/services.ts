@@ -1,13 +1,15 @@
 /**
  * The kernel services behind capabilities other than `call:`: each syscall is checked against the
  * declared ABI (syscalls.ts), then served from the one thing the capability names — the app's own
- * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line.
+ * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line, the
+ * platform facts (read by all, set only through the granted `platform:<fact>`).
  */
 import { VmeError } from '../common/errors.js';
 import { UntrustedHostRange, engineRange, type CryptoSession, type DmaEngine, type KeyHandle, type Sram } from '../devices/index.js';
-import type { HostControl } from '../me/app-manifest.js';
+import type { HostControl, PlatformFact } from '../me/app-manifest.js';
 import type { NvramNamespace } from './nvram/index.js';
 import type { Capability } from './capabilities.js';
+import type { PlatformFacts } from './platform-facts.js';
 import { kernelFail } from './errors.js';
 import { checkFields, type Fields } from './interfaces.js';
 import { SYSCALLS, type SyscallKind } from './syscalls.js';
@@ -35,6 +37,8 @@ export interface AppServices {
   readonly dma: DmaEngine;
   readonly sram: Sram;
   readonly ports: HostPorts;
+  /** The platform's facts (one object per platform, shared by its apps). */
+  readonly facts: PlatformFacts;
 }
 
 /** Serves one syscall on a non-call capability. @throws KernelError VME_ERR_CAPABILITY_DENIED / VME_ERR_IPC_INVALID, or the service's own typed error */
@@ -66,6 +70,8 @@ function perform(capability: Capability, operation: string, args: Record<string,
       return {};
     case 'net':
       return { port: grant.listener.port, tls: grant.listener.tls, listening: false };
+    case 'platform':
+      return platformOperation(services, grant.fact, operation);
     case 'dma':
       return dmaOperation(services, grant.window, operation, args);
     case 'call':
@@ -90,11 +96,22 @@ function nvramOperation(services: AppServices, operation: string, args: Record<s
       return { deleted: namespace.delete(key) };
     case 'list':
       return { keys: namespace.list(args.prefix as string) };
+    case 'commit': {
+      const puts = (args.puts as { key: string; value: Uint8Array }[]).map(({ key, value }) => ({ type: 'put' as const, key, value }));
+      namespace.commit([...puts, ...(args.deletes as string[]).map((key) => ({ type: 'delete' as const, key }))]);
+      return {};
+    }
     default: {
       const usage = namespace.usage();
       return { bytes: usage.bytes, quotaBytes: usage.quotaBytes ?? 0 };
     }
   }
+}
+
+function platformOperation(services: AppServices, fact: PlatformFact | undefined, operation: string): unknown {
+  if (operation === 'facts') return services.facts.view();
+  if (fact !== 'end-of-post') return kernelFail('VME_ERR_CAPABILITY_DENIED', 'setting End-of-POST needs the platform:end-of-post capability', { operation });
+  return { changed: services.facts.setEndOfPost(services.app) };
 }
 
 async function hmac(services: AppServices, keyName: string, data: Uint8Array): Promise<unknown> {

@@ -3,12 +3,16 @@
  * through it with their argument and reply fields. The kernel checks every syscall against this
  * table (after checking the capability is minted for the caller); the worker-side helpers are
  * typed from it. Capability ids: `nvram`, `call:<app>`, `host:<control>`, `crypto:<key>`,
- * `heci:<uuid>`, `net:<port>`, `dma:<window>`.
+ * `heci:<uuid>`, `net:<port>`, `dma:<window>`, `platform` (every app: read the platform facts) and
+ * `platform:<fact>` (granted: set that fact).
  */
 import type { Fields } from './interfaces.js';
 
 const key = { type: 'string', maxLength: 64 } as const;
 const value = { type: 'bytes', maxBytes: 16384 } as const;
+/** One NVRAM transaction: at most 128 keys; the values must fit one NVRAM record (64 KiB with its framing). */
+const puts = { type: 'entries', maxItems: 128, maxKeyLength: 64, maxBytes: 16384, maxTotalBytes: 48 * 1024 } as const;
+const keys = { type: 'strings', maxItems: 128, maxLength: 64 } as const;
 
 export const SYSCALLS = {
   nvram: {
@@ -16,6 +20,8 @@ export const SYSCALLS = {
     put: { args: { key, value }, reply: {} },
     delete: { args: { key }, reply: { deleted: { type: 'boolean' } } },
     list: { args: { prefix: key }, reply: { keys: { type: 'strings', maxItems: 4096, maxLength: 64 } } },
+    /** Puts and deletes applied together or not at all (one NVRAM record); a key may appear once. */
+    commit: { args: { puts, deletes: keys }, reply: {} },
     usage: { args: {}, reply: { bytes: { type: 'integer', min: 0, max: 0x80000 }, quotaBytes: { type: 'integer', min: 0, max: 0x80000 } } },
   },
   host: {
@@ -29,6 +35,11 @@ export const SYSCALLS = {
   },
   net: {
     status: { args: {}, reply: { port: { type: 'integer', min: 1, max: 65535 }, tls: { type: 'boolean' }, listening: { type: 'boolean' } } },
+  },
+  platform: {
+    facts: { args: {}, reply: { endOfPost: { type: 'boolean' } } },
+    /** Only through `platform:end-of-post`; `changed` is false when it was already set. */
+    setEndOfPost: { args: {}, reply: { changed: { type: 'boolean' } } },
   },
   dma: {
     read: { args: { address: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, length: { type: 'integer', min: 1, max: 65536 } }, reply: { bytes: { type: 'bytes', maxBytes: 65536 } } },

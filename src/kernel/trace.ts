@@ -23,7 +23,8 @@ export type TraceEvent =
   | { readonly kind: 'nvram'; readonly event: NvramEvent }
   | { readonly kind: 'nvram-unavailable'; readonly code: string; readonly message: string }
   | { readonly kind: 'power'; readonly state: 'asleep' | 'awake'; readonly reason: WakeReason | 'idle' }
-  | { readonly kind: 'host-control'; readonly app: string; readonly control: string; readonly request: string };
+  | { readonly kind: 'host-control'; readonly app: string; readonly control: string; readonly request: string }
+  | { readonly kind: 'platform-fact'; readonly app: string; readonly fact: 'end-of-post'; readonly value: boolean };
 
 export type TraceKind = TraceEvent['kind'];
 export const TRACE_COMPONENTS = ['kernel', 'audit', 'ipc', 'supervisor', 'nvram', 'power', 'host'] as const;

@@ -16,6 +16,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const HOST_CONTROLS = ['power', 'serial', 'framebuffer'] as const;
 export type HostControl = (typeof HOST_CONTROLS)[number];
+/** Platform facts an app may be granted to set (every app may read them). */
+export const PLATFORM_FACTS = ['end-of-post'] as const;
+export type PlatformFact = (typeof PLATFORM_FACTS)[number];
 
 export interface KernelConfig {
   sramBudgetBytes: number;
@@ -35,6 +38,8 @@ export interface AppGrants {
   cryptoKeys: string[];
   hostControl: HostControl[];
   calls: string[];
+  /** Platform facts this app may set (optional in the JSON; absent = none). */
+  platformFacts?: PlatformFact[];
 }
 
 export interface AppManifest {
@@ -68,7 +73,7 @@ export function checkKernelConfig(value: unknown, path: string, checker = check)
 
 function checkGrants(value: unknown, path: string, checker: JsonChecker): AppGrants {
   const keys = ['heciClients', 'networkListeners', 'nvram', 'dmaWindows', 'cryptoKeys', 'hostControl', 'calls'];
-  const g = checker.object(value, path, keys);
+  const g = checker.object(value, path, keys, ['platformFacts']);
   const heciClients = checker.array(g.heciClients, `${path}.heciClients`).map((c, i) => {
     const p = `${path}.heciClients[${i}]`;
     const o = checker.object(c, p, ['uuid', 'name', 'maxMessageBytes']);
@@ -97,6 +102,10 @@ function checkGrants(value: unknown, path: string, checker: JsonChecker): AppGra
   checker.unique(grants.cryptoKeys, `${path}.cryptoKeys`, (k) => k);
   checker.unique(grants.hostControl, `${path}.hostControl`, (h) => h);
   checker.unique(grants.calls, `${path}.calls`, (c) => c);
+  if (g.platformFacts !== undefined) {
+    grants.platformFacts = checker.array(g.platformFacts, `${path}.platformFacts`).map((f, i) => checker.oneOf(f, `${path}.platformFacts[${i}]`, PLATFORM_FACTS));
+    checker.unique(grants.platformFacts, `${path}.platformFacts`, (f) => f);
+  }
   return grants;
 }
 

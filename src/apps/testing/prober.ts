@@ -1,4 +1,4 @@
-/** Test app `prober`: granted nothing; tries NVRAM, host power, a crypto key, a forged id and a bad operation. */
+/** Test app `prober`: granted nothing; tries NVRAM, host power, a crypto key, a forged id, a HECI client and setting End-of-POST. */
 import { defineApp } from '../../kernel/app-api.js';
 import { PROBER_INTERFACE } from './interfaces.js';
 
@@ -17,6 +17,8 @@ export default defineApp({
             attempt('crypto:platform', () => context.hmac('platform', new Uint8Array(4))),
             attempt('forged', () => context.invoke('nvram:mkhi', 'get', { key: 'boot-count' })),
             attempt('heci', () => context.invoke('heci:8e6a6715-9abc-4043-88ef-9e39c6f63e0f', 'notify', { bytes: new Uint8Array(1) })),
+            attempt('platform:end-of-post', () => context.setEndOfPost()),
+            attempt('platform.setEndOfPost', () => context.invoke('platform', 'setEndOfPost', {})),
           ]),
         }),
       },

@@ -4,7 +4,7 @@
  * simply gets VME_ERR_CAPABILITY_DENIED back from the kernel.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { AppContext } from '../app-api.js';
+import type { AppContext, NvramOperation, PlatformFactsView } from '../app-api.js';
 import { fromWireError, type WireError } from '../errors.js';
 import { makeClient, type InterfaceSpec } from '../interfaces.js';
 import type { PlatformInfo } from '../protocol.js';
@@ -51,6 +51,10 @@ export function createAppContext(app: string, platform: PlatformInfo, capabiliti
     },
     delete: async (key: string) => ((await invoke('nvram', 'delete', { key })) as { deleted: boolean }).deleted,
     list: async (prefix = '') => ((await invoke('nvram', 'list', { prefix })) as { keys: string[] }).keys,
+    commit: async (operations: readonly NvramOperation[]) => {
+      const puts = operations.flatMap((o) => (o.type === 'put' ? [{ key: o.key, value: o.value }] : []));
+      await invoke('nvram', 'commit', { puts, deletes: operations.flatMap((o) => (o.type === 'delete' ? [o.key] : [])) });
+    },
   };
   return Object.freeze({
     app, platform: Object.freeze({ ...platform }), capabilities: Object.freeze([...capabilities]),
@@ -58,5 +62,7 @@ export function createAppContext(app: string, platform: PlatformInfo, capabiliti
     client: <I extends InterfaceSpec>(spec: I) => makeClient(spec, (operation, args) => invoke(`call:${spec.app}`, operation, args)),
     hostRequest: async (control: string, request: string) => ((await invoke(`host:${control}`, 'request', { request })) as { accepted: boolean }).accepted,
     hmac: async (keyName: string, data: Uint8Array) => ((await invoke(`crypto:${keyName}`, 'hmac', { data })) as { mac: Uint8Array }).mac,
+    platformFacts: async () => (await invoke('platform', 'facts', {})) as PlatformFactsView,
+    setEndOfPost: async () => ((await invoke('platform:end-of-post', 'setEndOfPost', {})) as { changed: boolean }).changed,
   });
 }
