@@ -87,6 +87,11 @@ export const ERROR_CODES = {
   VME_ERR_HTTP_TOO_LARGE: { meaning: 'An HTTP request on an AMT port exceeds a limit (request line, header count or size, body size, pipelined requests); the device answers 400 and closes the connection.', exit: EXIT.badInput },
   VME_ERR_AMT_AUTH_CONFIG: { meaning: 'The Digest realm or user table is invalid (realm shape, empty or duplicate user, HA1 not 32 lower-case hex, empty access-realm name).', exit: EXIT.badInput },
   VME_ERR_AMT_TLS_CONFIG: { meaning: 'The AMT TLS settings are invalid: unknown profile, missing key or certificate, or mutual TLS without a trusted root.', exit: EXIT.badInput },
+  // AMT WS-Management layer (src/amt/wsman): SOAP parsing, faults, class declarations.
+  VME_ERR_WSMAN_MALFORMED: { meaning: 'A WS-Man request body is not acceptable SOAP: not well-formed UTF-8 XML, a DTD or entity, not a SOAP 1.2 envelope, or a required header missing; the device answers a SOAP fault (HTTP 400).', exit: EXIT.badInput },
+  VME_ERR_WSMAN_TOO_LARGE: { meaning: 'A WS-Man request exceeds a parser limit (body size, element depth, element, attribute or text size); the device answers the wsman:EncodingLimit fault (HTTP 400).', exit: EXIT.badInput },
+  VME_ERR_WSMAN_FAULT: { meaning: 'A WS-Man request was refused with a SOAP fault; the message names the subcode (e.g. AccessDenied, DestinationUnreachable, InvalidSelectors, ActionNotSupported).', exit: EXIT.failure },
+  VME_ERR_WSMAN_DECLARATION: { meaning: 'A WS-Man class declaration is invalid (duplicate class or property, unknown realm or type, method without ReturnValue codes); found when the registry is built.', exit: EXIT.internal },
   // AMT provisioning state (src/amt-state).
   VME_ERR_AMT_STATE_CORRUPT: { meaning: 'A value of the AMT provisioning state in NVRAM fails validation (corrupted, tampered or from an unknown format).', exit: EXIT.failure },
   VME_ERR_AMT_STATE_ARGUMENT: { meaning: 'An AMT provisioning state update is invalid: unknown state or mode, over-long DNS suffix, bad certificate hash or unknown handle.', exit: EXIT.badInput },
