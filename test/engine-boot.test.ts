@@ -41,16 +41,16 @@ test('a good platform boots to operational; the boot log runs from the ROM into 
   assert.equal(stages[0], 'rom');
   assert.ok(stages.indexOf('kernel') > stages.lastIndexOf('rom'), 'kernel entries follow the ROM entries');
   const kernelChecks = engine.bootLog.filter((e) => e.stage === 'kernel').map((e) => `${e.check}:${e.ok}`);
-  assert.deepEqual(kernelChecks, ['devices:true', 'nvram:true', 'app-load:true', 'app-start:true', 'ready:true']);
+  assert.deepEqual(kernelChecks, ['devices:true', 'nvram:true', 'app-load:true', 'app-load:true', 'app-start:true', 'app-start:true', 'ready:true']);
   assert.match(engine.formatBootLog(), /^kernel NFTP app-start +ok +mkhi started in/m);
-  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running']]);
+  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running']]);
 });
 
 test('mkhi reports version, capabilities and status through its declared interface', async () => {
   const engine = await boot(new MemoryBacking(platform.image));
   const mkhi = engine.client(MKHI_INTERFACE);
   assert.deepEqual(await mkhi.getVersion({}), { firmware: '1.0.0.1', svn: 1, partition: 'NFTP', app: '1.0.0' });
-  assert.deepEqual(await mkhi.getCapabilities({}), { apps: ['mkhi'] });
+  assert.deepEqual(await mkhi.getCapabilities({}), { apps: ['mkhi', 'amthi'] });
   const status = await mkhi.getStatus({});
   assert.equal(status.engineState, 'operational');
   assert.equal(status.bootCount, 1);
@@ -64,7 +64,7 @@ test('the HECI seam: an MKHI GET_FW_VERSION host message gets its reply; unknown
   assert.equal(reply.length, 4 + 3 * 8);
   await assert.rejects(engine.handleHostMessage('00000000-0000-0000-0000-000000000000', Uint8Array.of(1)), { code: 'VME_ERR_CAPABILITY_DENIED' });
   await assert.rejects(engine.handleHostMessage(MKHI, new Uint8Array(513)), { code: 'VME_ERR_IPC_INVALID' });
-  await assert.rejects(engine.handleHostMessage(MKHI, Uint8Array.of(0x03, 0x02, 0, 0)), (e: Error & { status?: string }) => e.status === 'unsupported-command');
+  assert.deepEqual([...(await engine.handleHostMessage(MKHI, Uint8Array.of(0x03, 0x02, 0, 0)))], [0x03, 0x82, 0, 0x05], 'FWCAPS GET_RULE without its rule id: SIZE_ERROR');
 });
 
 test('NVRAM lives in the image: a second boot of the same flash sees the first boot\'s state', async () => {

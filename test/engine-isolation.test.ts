@@ -23,15 +23,16 @@ const codeOf = (promise: Promise<unknown>): Promise<string> => promise.then(() =
 
 test('every app of the manifest starts, each in a worker shared per app kind', () => {
   assert.equal(engine.state, 'operational');
-  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['echo', 'running'], ['caller', 'running'], ['prober', 'running'], ['thrower', 'running'], ['hanger', 'running']]);
-  assert.equal(pool.hostCount, 6);
+  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running'], ['echo', 'running'], ['caller', 'running'], ['prober', 'running'], ['thrower', 'running'], ['hanger', 'running']]);
+  assert.equal(pool.hostCount, 7);
 });
 
 test('an app with no grants is refused everything, and each refusal is audited', async () => {
   const before = engine.trace.counter('audit.capability-denied');
   const { results } = (await engine.call('prober', 'probe', {})) as { results: string[] };
-  assert.deepEqual(results, ['nvram', 'host:power', 'crypto:platform', 'forged', 'heci'].map((c) => `${c}:VME_ERR_CAPABILITY_DENIED`));
-  assert.equal(engine.trace.counter('audit.capability-denied') - before, 5);
+  assert.deepEqual(results, ['nvram', 'host:power', 'crypto:platform', 'forged', 'heci', 'platform:end-of-post', 'platform.setEndOfPost'].map((c) => `${c}:VME_ERR_CAPABILITY_DENIED`));
+  assert.equal(engine.trace.counter('audit.capability-denied') - before, 7);
+  assert.equal(engine.endOfPost, false, 'End-of-POST is set only by the app granted platform:end-of-post');
   const audit = engine.trace.events('audit').filter((e) => e.kind === 'capability-denied' && e.app === 'prober');
   assert.ok(audit.some((e) => e.kind === 'capability-denied' && e.capability === 'nvram:mkhi'));
 });

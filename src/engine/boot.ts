@@ -90,7 +90,7 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const ready = kernel.apps.filter((a) => a.state === 'running').length;
   log.add('ready', state !== 'degraded', `${ready} of ${firmware.apps.length} apps ready; engine ${state}`);
   const power = new PowerGate(options.idleMs ?? 30_000, scheduler, trace);
-  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, facts, release: () => pool.releaseIdle() });
+  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, facts, platform, release: () => pool.releaseIdle() });
 }
 
 /** Loads every app (minting capabilities, warming workers in parallel), then starts them in manifest order. */

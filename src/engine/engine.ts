@@ -5,7 +5,7 @@
  */
 import type { VmeError } from '../common/errors.js';
 import type { NvramFileSystem } from '../kernel/nvram/index.js';
-import { KERNEL_CALLER, KernelError, type Kernel, type PlatformFacts, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
+import { KERNEL_CALLER, KernelError, type Kernel, type PlatformFacts, type PlatformInfo, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
 import type { RomBootResult } from '../rom/index.js';
 import type { PlatformDevices } from './devices.js';
 
@@ -31,6 +31,8 @@ export interface EngineParts {
   readonly nvram?: NvramFileSystem | VmeError;
   readonly power?: PowerGate;
   readonly facts?: PlatformFacts;
+  /** What every app is told about the platform (absent when the engine stayed down). */
+  readonly platform?: PlatformInfo;
   readonly release: () => Promise<void>;
 }
 
@@ -63,6 +65,11 @@ export class Engine {
 
   get power(): PowerState | 'off' {
     return this.parts.power?.state ?? 'off';
+  }
+
+  /** The platform facts apps see (firmware version, partition, platform UUID, MAC, SKU); undefined when down. */
+  get platform(): PlatformInfo | undefined {
+    return this.parts.platform;
   }
 
   /** True once the BIOS sent MKHI END_OF_POST, until the host resets (pre-boot-only commands are refused meanwhile). */

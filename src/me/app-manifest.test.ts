@@ -19,12 +19,24 @@ const rejects = (doc: unknown, path: string, reason: RegExp): void => {
   });
 };
 
-test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI', () => {
+test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI and sets End-of-POST, amthi serves AMTHI', () => {
   const d = loadManifestDefinition();
   assert.equal(d.kernel.sramBudgetBytes, 512 * 1024);
-  assert.deepEqual(d.apps.map((a) => a.name), ['mkhi']);
+  assert.deepEqual(d.apps.map((a) => a.name), ['mkhi', 'amthi']);
   assert.equal(d.apps[0]?.grants.heciClients[0]?.uuid, '8e6a6715-9abc-4043-88ef-9e39c6f63e0f');
+  assert.deepEqual(d.apps[0]?.grants.platformFacts, ['end-of-post']);
+  assert.equal(d.apps[1]?.grants.heciClients[0]?.uuid, '12f80028-b4b7-4b2d-aca8-46e0ff65814c');
+  assert.equal(d.apps[1]?.grants.platformFacts, undefined);
   assert.deepEqual(appsFor(d, 'FTPR').map((a) => a.name), ['mkhi']);
+});
+
+test('platformFacts: optional, known facts only, each once', () => {
+  const unknown = raw();
+  app0(unknown).grants.platformFacts = ['world-peace'];
+  rejects(unknown, '$.apps[0].grants.platformFacts[0]', /not one of/);
+  const twice = raw();
+  app0(twice).grants.platformFacts = ['end-of-post', 'end-of-post'];
+  assert.throws(() => checkManifestDefinition(twice), { code: 'VME_ERR_APP_MANIFEST' });
 });
 
 test('unknown keys, bad UUIDs, bad values', () => {
@@ -46,13 +58,13 @@ test('unknown keys, bad UUIDs, bad values', () => {
 test('duplicate apps, double-granted clients, calls to unknown apps, unknown recovery apps', () => {
   const dup = raw();
   dup.apps.push(structuredClone(dup.apps[0] as Record<string, unknown>));
-  rejects(dup, '$.apps[1]', /duplicate "mkhi"/);
+  rejects(dup, `$.apps[${dup.apps.length - 1}]`, /duplicate "mkhi"/);
   const twice = raw();
   const copy = structuredClone(twice.apps[0] as Mutable);
   copy.name = 'other';
   copy.grants.nvram = null as unknown as unknown[];
   twice.apps.push(copy);
-  rejects(twice, '$.apps[1].grants', /already granted to mkhi/);
+  rejects(twice, `$.apps[${twice.apps.length - 1}].grants`, /already granted to mkhi/);
   const calls = raw();
   app0(calls).grants.calls = ['amt'];
   rejects(calls, '$.apps[0].grants.calls[0]', /unknown app "amt"/);

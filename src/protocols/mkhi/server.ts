@@ -6,12 +6,14 @@
 import { MKHI_COMMAND_BY_CODE, MKHI_RESPONSE_BIT, MKHI_RESULT, mkhiCode } from './constants.js';
 import { MKHI_HANDLERS, type MkhiContext, type MkhiReply } from './handlers.js';
 import { MkhiHeader } from './messages.js';
-import type { MkhiServerOptions } from './platform.js';
+import type { MkhiServerOptions, MkhiVolatile } from './platform.js';
 import { MKHI_MESSAGES, MKHI_PRE_BOOT_ONLY } from './table.js';
 
 export interface MkhiServer {
   /** Answers one complete MKHI request; never throws. */
   handle(request: Uint8Array): Uint8Array;
+  /** The per-boot state (HMRFPO enabled, next boot partition), e.g. for the firmware status words. */
+  volatile(): Readonly<MkhiVolatile>;
 }
 
 export function createMkhiServer(options: MkhiServerOptions): MkhiServer {
@@ -22,6 +24,7 @@ export function createMkhiServer(options: MkhiServerOptions): MkhiServer {
       const command = (request[1] ?? 0) & 0x7f;
       return encodeReply(group, command, answer(request, context));
     },
+    volatile: () => ({ ...context.volatile }),
   };
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The AMT host interface app (AMTHI/PTHI HECI client): answers the host's PTHI commands with the
+ * one PTHI implementation (src/protocols/pthi) over the AMT provisioning state in its NVRAM
+ * namespace `amt` (AmtStateStore, every access an NVRAM syscall; every update one atomic commit).
+ * End-of-POST is the kernel's platform fact, read before each message; pre-boot-only commands are
+ * refused once it is set. No authority beyond its grant (the AMTHI client, NVRAM `amt`).
+ */
+import { AmtStateStore, HASH_ALGORITHM, isAmtStateError, type HashAlgorithm } from '../../amt-state/index.js';
+import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
+import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
+import { AMTHI_INTERFACE } from './interface.js';
+import { pthiPlatform } from './platform.js';
+
+interface Served {
+  readonly state: AmtStateStore;
+  readonly server: PthiServer;
+}
+
+/** Opens the state (initialising a blank namespace) and the server over it. */
+async function open(context: AppContext, facts: { endOfPost: boolean }): Promise<Served> {
+  const state = await AmtStateStore.open(context.nvram);
+  const server = createPthiServer({ state, platform: pthiPlatform(context.platform, () => facts.endOfPost), clock: { now: () => Date.now() } });
+  return { state, server };
+}
+
+export default defineApp({
+  interface: AMTHI_INTERFACE,
+  start(context) {
+    const facts = { endOfPost: false };
+    let served: Promise<Served> | undefined;
+    // Opened on first use and retried after a failure, so an engine whose NVRAM is unusable still
+    // starts this app and answers with a typed refusal instead of restarting it in a loop.
+    const ready = async (): Promise<Served> => {
+      served ??= open(context, facts);
+      try {
+        return await served;
+      } catch (error) {
+        served = undefined;
+        throw new AppError('amt-state-unavailable', `the AMT state cannot be opened: ${(error as Error).message}`);
+      }
+    };
+    void ready().catch(() => undefined); // open (and initialise) the state now; a failure is retried on use
+    return {
+      handlers: {
+        getProvisioning: async () => ({ ...(await (await ready()).state.provisioning()) }),
+        setAmtCertificateHash: async ({ algorithm, hash }) => {
+          if (!Object.hasOwn(HASH_ALGORITHM, algorithm)) throw new AppError('invalid-argument', `unknown hash algorithm ${JSON.stringify(algorithm)}`);
+          const { state } = await ready();
+          await state.update({ amtCertificateHash: { algorithm: algorithm as HashAlgorithm, hash } }).catch((error: unknown) => {
+            throw isAmtStateError(error, 'VME_ERR_AMT_STATE_ARGUMENT') ? new AppError('invalid-argument', error.message) : error;
+          });
+          return {};
+        },
+      },
+      onHostMessage: async (_client, bytes) => {
+        const { server } = await ready();
+        facts.endOfPost = (await context.platformFacts()).endOfPost;
+        return server.handle(bytes);
+      },
+    };
+  },
+});
