@@ -14,6 +14,8 @@ export interface ScreenRig {
   /** Types `keys` (one feed per string) and waits until they are handled. */
   type(...keys: string[]): Promise<void>;
   text(): string;
+  /** Moves down to the menu item `label` (marked "> label") and presses Enter. */
+  choose(label: string): Promise<void>;
 }
 
 export async function screenRig(options: Parameters<typeof mebxRig>[0] = {}): Promise<ScreenRig> {
@@ -27,5 +29,15 @@ export async function screenRig(options: Parameters<typeof mebxRig>[0] = {}): Pr
       for (const key of keys) await app.feed(new TextEncoder().encode(key));
     },
     text: () => screen.render(),
+    choose: async (label) => {
+      for (let step = 0; step < 40; step++) {
+        if (selected(screen.render(), label)) return app.feed(new TextEncoder().encode(KEY.enter));
+        await app.feed(new TextEncoder().encode(step < 20 ? KEY.down : KEY.up));
+      }
+      throw new Error(`no menu item ${JSON.stringify(label)} on\n${screen.render()}`);
+    },
   };
 }
+
+/** True when the screen shows `label` as the selected menu item or choice. */
+export const selected = (text: string, label: string): boolean => text.split('\n').some((line) => line.replace(/^[\s|]*> /, '> ').startsWith(`> ${label}`) && /^[\s|]*> /.test(line));
