@@ -24,7 +24,8 @@ test('in-process engine: Ctrl-P during POST runs MEBX on the framebuffer, driven
   host.serial.onOutput((bytes) => serial.push(Buffer.from(bytes).toString('latin1')));
   host.powerOn();
   await until(clock, () => /\[ MEBx LOGIN \]/.test(host.screen.render()));
-  assert.match(serial.join(''), /\x1b\[1;1H.*Intel\(R\) Management Engine BIOS Extension/);
+  assert.ok(serial.join('').includes('\x1b[1;1H'), 'ANSI cursor addressing on serial');
+  assert.match(serial.join(''), /Intel\(R\) Management Engine BIOS Extension/);
   host.serial.inject(`admin${KEY.enter}`);
   await until(clock, () => /DEFAULT PASSWORD/.test(host.screen.render()));
   host.keyboard.press(`${GOOD}${KEY.enter}${GOOD}${KEY.enter}`);
