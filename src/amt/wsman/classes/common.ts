@@ -1,0 +1,41 @@
+/**
+ * Shared pieces of the class declarations: CIM service keys with AMT's values (brief §3
+ * conventions), the EPR of the host computer system, and the realm sets this layer requires.
+ *
+ * Realm choices: the brief found no capture of which realm each AMT operation needs (§8). vme
+ * follows the AMT SDK's realm names: reads of identity and setup state need General Info (and the
+ * Local System realm of the local system account, which rpc-go/RPS use before activation, brief
+ * §3.11 B); hardware reads need Hardware Asset; changes and ACL state need PT Administration.
+ */
+import type { PropertyDecl } from '../declaration.js';
+import { ANONYMOUS, SCHEMA_BASE } from '../namespaces.js';
+import type { RealmName } from '../realms.js';
+import type { EndpointReference } from '../request.js';
+
+export const REALMS = {
+  generalInfo: ['General Info'],
+  generalInfoOrLocal: ['General Info', 'Local System'],
+  hardwareAsset: ['Hardware Asset'],
+  administration: ['PT Administration'],
+} as const satisfies Record<string, readonly RealmName[]>;
+
+/** The CIM_Service keys in AMT's (alphabetical) position: call with the rest spread between. */
+export const SERVICE_KEYS = {
+  CreationClassName: { name: 'CreationClassName', type: 'string', key: true },
+  Name: { name: 'Name', type: 'string', key: true },
+  SystemCreationClassName: { name: 'SystemCreationClassName', type: 'string', key: true },
+  SystemName: { name: 'SystemName', type: 'string', key: true },
+} as const satisfies Record<string, PropertyDecl>;
+
+/** Key values of an AMT-side service: `SystemName=Intel(r) AMT` (brief §3). */
+export function amtServiceKeys(className: string, name: string): { CreationClassName: string; Name: string; SystemCreationClassName: string; SystemName: string } {
+  return { CreationClassName: className, Name: name, SystemCreationClassName: 'CIM_ComputerSystem', SystemName: 'Intel(r) AMT' };
+}
+
+/** An EPR to a CIM class instance with the given selectors. */
+export function cimReference(className: string, selectors: Record<string, string>): EndpointReference {
+  return { address: ANONYMOUS, resourceUri: SCHEMA_BASE.CIM + className, selectors: new Map(Object.entries(selectors)) };
+}
+
+/** The host computer system: `CIM_ComputerSystem`, `Name=ManagedSystem` (brief §3). */
+export const MANAGED_SYSTEM = cimReference('CIM_ComputerSystem', { CreationClassName: 'CIM_ComputerSystem', Name: 'ManagedSystem' });

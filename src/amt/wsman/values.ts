@@ -1,0 +1,108 @@
+/**
+ * Property values on the wire (brief §2.3): booleans `true`/`false`, integers in decimal, arrays as
+ * repeated elements, empty strings as empty elements, binary as base64, datetimes wrapped in the
+ * common namespace's `Datetime`, EPRs as `b:Address` + `b:ReferenceParameters`. Writing follows
+ * the declared order; reading checks each value against its declared type.
+ */
+import type { Instance, PropertyDecl, PropertyType, Scalar } from './declaration.js';
+import { WsmanFault } from './faults.js';
+import { readEndpointReference, type EndpointReference, type SelectorValue } from './request.js';
+import { element, escapeAttribute, escapeText, textElement } from './xml-write.js';
+import type { XmlElement } from './xml-tree.js';
+import { NS } from './namespaces.js';
+
+/** Prefixes in force where an instance is written. */
+export interface WritePrefixes {
+  /** The class namespace's prefix (g in Get/Put/Invoke replies, h in Pull items). */
+  readonly cls: string;
+  /** The wscim common namespace's prefix, when declared. */
+  readonly common?: string;
+}
+
+/** The properties of `values` in `declared` order, each as `<p:Name>`. */
+export function writeProperties(declared: readonly PropertyDecl[], values: Instance, prefixes: WritePrefixes): string {
+  let out = '';
+  for (const property of declared) {
+    const value = values[property.name];
+    if (value === undefined) continue;
+    const items: readonly Scalar[] = Array.isArray(value) ? value : [value as Scalar];
+    for (const item of items) out += element(`${prefixes.cls}:${property.name}`, writeScalar(property.type, item, prefixes));
+  }
+  return out;
+}
+
+/** A non-EPR scalar's text (numbers decimal, booleans true/false, bytes base64); '' for anything else. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return '';
+}
+
+function writeScalar(type: PropertyType, value: Scalar, prefixes: WritePrefixes): string {
+  if (type === 'epr') return writeEndpointReference(value as EndpointReference);
+  const text = escapeText(scalarText(value));
+  if (type === 'datetime') return element(`${prefixes.common ?? 'h'}:Datetime`, text);
+  return text;
+}
+
+/** `<b:Address>…</b:Address><b:ReferenceParameters><c:ResourceURI>…</c:ResourceURI><c:SelectorSet>…` (reply prefixes). */
+export function writeEndpointReference(epr: EndpointReference): string {
+  return textElement('b:Address', epr.address) + element('b:ReferenceParameters',
+    textElement('c:ResourceURI', epr.resourceUri) + element('c:SelectorSet', writeSelectors(epr.selectors)));
+}
+
+function writeSelectors(selectors: ReadonlyMap<string, SelectorValue>): string {
+  let out = '';
+  for (const [name, value] of selectors) {
+    const inner = typeof value === 'string' ? escapeText(value) : element('b:EndpointReference', writeEndpointReference(value));
+    out += element('c:Selector', inner, ` Name="${escapeAttribute(name)}"`);
+  }
+  return out;
+}
+
+/**
+ * Reads the declared properties present among `parent`'s children (class namespace or none).
+ * @throws WsmanFault invalidRepresentation for a value that does not fit its type.
+ */
+export function readProperties(declared: readonly PropertyDecl[], parent: XmlElement, classNs: string): Instance {
+  const values: Record<string, Scalar | Scalar[]> = {};
+  for (const property of declared) {
+    const found = parent.children.filter((c) => c.name === property.name && (c.ns === classNs || c.ns === ''));
+    if (found.length === 0) continue;
+    const parsed = found.map((c) => readScalar(property, c));
+    values[property.name] = property.array ? parsed : (parsed[0] as Scalar);
+  }
+  return values;
+}
+
+const UINT_MAX: Partial<Record<PropertyType, number>> = { uint8: 0xff, uint16: 0xffff, uint32: 0xffff_ffff, uint64: Number.MAX_SAFE_INTEGER };
+
+function readScalar(property: PropertyDecl, node: XmlElement): Scalar {
+  const text = node.text.trim();
+  const bad = (): WsmanFault => new WsmanFault('invalidRepresentation', `${property.name}: not a valid ${property.type}`);
+  switch (property.type) {
+    case 'string': return node.text;
+    case 'boolean':
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      throw bad();
+    case 'sint32': {
+      if (!/^[+-]?\d{1,10}$/.test(text) || Math.abs(Number(text)) > 0x8000_0000 || Number(text) === 0x8000_0000) throw bad();
+      return Number(text);
+    }
+    case 'base64':
+      if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(text)) throw bad();
+      return Uint8Array.from(Buffer.from(text, 'base64'));
+    case 'datetime': {
+      const inner = node.children.find((c) => c.ns === NS.common && c.name === 'Datetime');
+      if (inner === undefined) throw bad();
+      return inner.text.trim();
+    }
+    case 'epr': return readEndpointReference(node);
+    default: {
+      const max = UINT_MAX[property.type] ?? 0;
+      if (!/^\d{1,16}$/.test(text) || Number(text) > max) throw bad();
+      return Number(text);
+    }
+  }
+}
