@@ -41,9 +41,9 @@ test('a valid image boots NFTP with the firmware described by its manifests', ()
   assert.equal(r.firmware?.platformId, 'vme-virtual-pc');
   assert.equal(r.firmware?.arbSvn, 1);
   assert.equal(r.firmware?.kernel.sramBudgetBytes, 512 * 1024);
-  assert.deepEqual(r.firmware?.apps.map((a) => a.name), ['mkhi']);
+  assert.deepEqual(r.firmware?.apps.map((a) => a.name), ['mkhi', 'amthi']);
   assert.ok(r.log.every((e) => e.ok && e.stage === 'rom'));
-  assert.deepEqual(r.log.map((e) => e.check), ['fpt', 'partition', 'cpd', 'manifest', 'key', 'signature', 'partition-hash', 'metadata-hash', 'metadata-hash', 'module-hash', 'module-hash', 'platform', 'rollback', 'apps', 'decision']);
+  assert.deepEqual(r.log.map((e) => e.check), ['fpt', 'partition', 'cpd', 'manifest', 'key', 'signature', 'partition-hash', 'metadata-hash', 'metadata-hash', 'metadata-hash', 'module-hash', 'module-hash', 'module-hash', 'platform', 'rollback', 'apps', 'decision']);
   assert.match(formatRomBoot(r), /rom NFTP signature\s+ok/);
   assert.doesNotThrow(() => JSON.stringify(r.log));
 });
