@@ -12,7 +12,7 @@ export const AMT_AUTHORIZATION_SERVICE: ClassDeclaration = {
   name: 'AMT_AuthorizationService',
   schema: 'AMT',
   summary: 'User ACL service (instance only; ACL methods pending).',
-  commonNamespace: false,
+  commonNamespace: true,
   properties: [
     { name: 'AllowHttpQopAuthOnly', type: 'uint32' }, SERVICE_KEYS.CreationClassName, { name: 'ElementName', type: 'string' },
     { name: 'EnabledState', type: 'uint16' }, SERVICE_KEYS.Name, { name: 'RequestedState', type: 'uint16' },

@@ -18,7 +18,7 @@ export const IPS_HOST_BASED_SETUP_SERVICE: ClassDeclaration = {
   name: 'IPS_HostBasedSetupService',
   schema: 'IPS',
   summary: 'Host-based setup: current and allowed control modes, configuration nonce.',
-  commonNamespace: false,
+  commonNamespace: true,
   properties: [
     { name: 'AllowedControlModes', type: 'uint32', array: true }, { name: 'CertChainStatus', type: 'uint32' },
     { name: 'ConfigurationNonce', type: 'base64' }, SERVICE_KEYS.CreationClassName, { name: 'CurrentControlMode', type: 'uint32' },

@@ -13,7 +13,7 @@ export const AMT_SETUP_AND_CONFIGURATION_SERVICE: ClassDeclaration = {
   name: 'AMT_SetupAndConfigurationService',
   schema: 'AMT',
   summary: 'Provisioning state and mode; GetUuid.',
-  commonNamespace: false,
+  commonNamespace: true,
   properties: [
     SERVICE_KEYS.CreationClassName, { name: 'ElementName', type: 'string' }, { name: 'EnabledState', type: 'uint16' }, SERVICE_KEYS.Name,
     { name: 'PasswordModel', type: 'uint32' }, { name: 'ProvisioningMode', type: 'uint16' }, { name: 'ProvisioningServerOTP', type: 'base64' },
