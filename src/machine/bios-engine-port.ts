@@ -51,6 +51,8 @@ export function biosEnginePort(engine: Engine, driver: MeiHostDriver | undefined
     },
     hostPowerChanged(change: PowerChange): void {
       onEvent('host-power', JSON.stringify(change));
+      // The host's next POST starts over: End-of-POST is per boot (S3 resume keeps it).
+      if (change.action === 'reset' || change.to === 'S4' || change.to === 'S5' || change.to === 'G3') engine.hostReset();
     },
   };
 }
