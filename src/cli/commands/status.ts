@@ -24,7 +24,7 @@ function render(s: PlatformStatus): string {
   return [
     ...lines,
     `BIOS version:       ${a.biosVersion}`,
-    ...Object.entries(a.versions).map(([k, v]) => `  ${k.padEnd(18)}${v}`),
+    ...Object.entries(a.versions).map(([k, v]) => `  ${`${k}:`.padEnd(22)}${v}`),
     `provisioning state: ${a.provisioningState}`,
     `control mode:       ${a.controlMode}`,
     `UUID:               ${a.uuid}`,
