@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   VME_ERR_CRYPTO_AUTH: { meaning: 'Authenticated decryption failed: the tag does not match the data.', exit: EXIT.failure },
   VME_ERR_SRAM_BUDGET: { meaning: 'The engine SRAM budget is outside 256 KiB to 1 MiB or not a whole number of 4 KiB pages.', exit: EXIT.usage },
   VME_ERR_MEMORY_EXHAUSTED: { meaning: 'Engine memory has no free page: SRAM is full and UMA is full or holds nothing evictable.', exit: EXIT.failure },
+  VME_ERR_MEMORY_QUOTA: { meaning: "An app asked for more engine memory pages than its manifest's memory grant (maxPages) allows.", exit: EXIT.denied },
   VME_ERR_PAGE_ACCESS: { meaning: 'An engine page handle is unknown, freed or owned by another app, or the access falls outside the page.', exit: EXIT.denied },
   VME_ERR_UMA_UNAVAILABLE: { meaning: 'No UMA region is reserved yet (the host has not sent DRAM-init-done), so pages cannot be paged out.', exit: EXIT.failure },
   VME_ERR_UMA_RESERVE: { meaning: 'The UMA reservation is invalid: misaligned, outside host DRAM, too small or made twice.', exit: EXIT.badInput },

@@ -39,6 +39,19 @@ test('platformFacts: optional, known facts only, each once', () => {
   assert.throws(() => checkManifestDefinition(twice), { code: 'VME_ERR_APP_MANIFEST' });
 });
 
+test('memory: optional (default none), maxPages within 1..16384, nothing else', () => {
+  assert.equal(loadManifestDefinition().apps[0]?.grants.memory, undefined);
+  const good = raw();
+  (app0(good).grants as Record<string, unknown>).memory = { maxPages: 64 };
+  assert.deepEqual(checkManifestDefinition(good).apps[0]?.grants.memory, { maxPages: 64 });
+  const zero = raw();
+  (app0(zero).grants as Record<string, unknown>).memory = { maxPages: 0 };
+  rejects(zero, '$.apps[0].grants.memory.maxPages', /outside/);
+  const extra = raw();
+  (app0(extra).grants as Record<string, unknown>).memory = { maxPages: 4, shared: true };
+  rejects(extra, '$.apps[0].grants.memory.shared', /unknown key/);
+});
+
 test('unknown keys, bad UUIDs, bad values', () => {
   const unknown = raw();
   app0(unknown).extra = 1;

@@ -29,6 +29,10 @@ export interface HeciClientGrant { uuid: string; name: string; maxMessageBytes: 
 export interface NetworkListenerGrant { port: number; protocol: 'tcp'; tls: boolean }
 export interface NvramGrant { namespace: string; quotaBytes: number }
 export interface DmaWindowGrant { name: string; target: 'host' | 'uma'; maxBytes: number; write: boolean }
+/** Pageable engine memory (4 KiB pages in SRAM, spilling to UMA): at most `maxPages` at a time. */
+export interface MemoryGrant { maxPages: number }
+/** Most pages one app may be granted (64 MiB of engine memory). */
+export const MAX_MEMORY_PAGES = 16384;
 
 export interface AppGrants {
   heciClients: HeciClientGrant[];
@@ -40,6 +44,8 @@ export interface AppGrants {
   calls: string[];
   /** Platform facts this app may set (optional in the JSON; absent = none). */
   platformFacts?: PlatformFact[];
+  /** Pageable engine memory (optional in the JSON; absent = none). */
+  memory?: MemoryGrant;
 }
 
 export interface AppManifest {
@@ -73,7 +79,7 @@ export function checkKernelConfig(value: unknown, path: string, checker = check)
 
 function checkGrants(value: unknown, path: string, checker: JsonChecker): AppGrants {
   const keys = ['heciClients', 'networkListeners', 'nvram', 'dmaWindows', 'cryptoKeys', 'hostControl', 'calls'];
-  const g = checker.object(value, path, keys, ['platformFacts']);
+  const g = checker.object(value, path, keys, ['platformFacts', 'memory']);
   const heciClients = checker.array(g.heciClients, `${path}.heciClients`).map((c, i) => {
     const p = `${path}.heciClients[${i}]`;
     const o = checker.object(c, p, ['uuid', 'name', 'maxMessageBytes']);
@@ -106,12 +112,18 @@ function checkGrants(value: unknown, path: string, checker: JsonChecker): AppGra
     grants.platformFacts = checker.array(g.platformFacts, `${path}.platformFacts`).map((f, i) => checker.oneOf(f, `${path}.platformFacts[${i}]`, PLATFORM_FACTS));
     checker.unique(grants.platformFacts, `${path}.platformFacts`, (f) => f);
   }
+  if (g.memory !== undefined) grants.memory = checkMemory(g.memory, `${path}.memory`, checker);
   return grants;
 }
 
 function checkNvram(value: unknown, path: string, checker: JsonChecker): NvramGrant {
   const o = checker.object(value, path, ['namespace', 'quotaBytes']);
   return { namespace: checker.string(o.namespace, `${path}.namespace`, KEY_NAME, 'a lower-case name'), quotaBytes: checker.integer(o.quotaBytes, `${path}.quotaBytes`, 1, 0x80000) };
+}
+
+function checkMemory(value: unknown, path: string, checker: JsonChecker): MemoryGrant {
+  const o = checker.object(value, path, ['maxPages']);
+  return { maxPages: checker.integer(o.maxPages, `${path}.maxPages`, 1, MAX_MEMORY_PAGES) };
 }
 
 export function checkAppManifest(value: unknown, path: string, checker = check): AppManifest {
