@@ -23,6 +23,21 @@ export interface NvramApi {
   commit(operations: readonly NvramOperation[]): Promise<void>;
 }
 
+/**
+ * The app's pageable engine memory (capability `memory`, granted with `maxPages`): 4 KiB pages
+ * named by the numbers `allocate` returns, valid only for this instance. Typed errors:
+ * VME_ERR_MEMORY_QUOTA (over `maxPages`), VME_ERR_UMA_UNAVAILABLE (SRAM full and no UMA yet),
+ * VME_ERR_PAGE_ACCESS (not this instance's page, or outside the page). A page the host tampered
+ * with rejects with VME_ERR_UMA_INTEGRITY and the kernel then faults the instance.
+ */
+export interface MemoryApi {
+  allocate(): Promise<number>;
+  write(page: number, offset: number, bytes: Uint8Array): Promise<void>;
+  read(page: number, offset: number, length: number): Promise<Uint8Array>;
+  free(page: number): Promise<void>;
+  usage(): Promise<{ pages: number; maxPages: number }>;
+}
+
 /** One operation of an NVRAM transaction. */
 export type NvramOperation =
   | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
@@ -36,6 +51,7 @@ export interface AppContext {
   /** Raw syscall: any capability id and operation (the kernel decides). */
   invoke(capability: string, operation: string, args: unknown): Promise<unknown>;
   readonly nvram: NvramApi;
+  readonly memory: MemoryApi;
   /** A typed client for another app's declared interface (capability `call:<app>`). */
   client<I extends InterfaceSpec>(spec: I): Client<I>;
   /** A host-control request (capability `host:<control>`), e.g. `('power', 'reset')`. */

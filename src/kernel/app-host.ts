@@ -67,11 +67,11 @@ export class AppHost {
     this.#sinks.set(instance, sink);
   }
 
-  /** Forgets an instance: tells the worker to stop it and rejects its requests. */
-  detach(instance: number): void {
+  /** Forgets an instance: tells the worker to stop it and rejects its requests (with `error`, default VME_ERR_APP_UNAVAILABLE). */
+  detach(instance: number, error: KernelError = new KernelError('VME_ERR_APP_UNAVAILABLE', 'the app instance was stopped')): void {
     if (!this.#sinks.delete(instance)) return;
     this.#post({ t: 'stop', instance });
-    for (const [id, flight] of this.#inFlight) if (flight.instance === instance) this.#settle(id, false, new KernelError('VME_ERR_APP_UNAVAILABLE', 'the app instance was stopped'));
+    for (const [id, flight] of this.#inFlight) if (flight.instance === instance) this.#settle(id, false, error);
   }
 
   /** Sends a request to an instance; rejects with AppError (app's reply), or KernelError VME_ERR_APP_FAULT. */

@@ -3,12 +3,14 @@
  * app-host worker, with the supervisor's restart loop. A fault (thrown, hung, over memory) stops
  * the instance and schedules a fresh one after back-off; its in-memory state is gone, its NVRAM
  * namespace is not. Requests while it restarts are refused at once (never queued behind a fault).
+ * The kernel itself faults an instance whose syscall failed with an `InstanceFaultError` (engine
+ * memory lost to tampering): the app gets the error, then the instance is stopped and restarted.
  */
 import type { AppManifest } from '../me/app-manifest.js';
 import type { AppHost, InstanceSink } from './app-host.js';
 import type { AppHostPool } from './app-host-pool.js';
 import type { CapabilitySet } from './capabilities.js';
-import { KernelError } from './errors.js';
+import { InstanceFaultError, KernelError } from './errors.js';
 import type { InterfaceSpec } from './interfaces.js';
 import type { PlatformInfo, RequestBody } from './protocol.js';
 import type { Scheduler } from './scheduler.js';
@@ -36,6 +38,8 @@ export interface SlotEnvironment {
   platformInfo(): PlatformInfo;
   /** Serves a syscall of this slot's instance; resolves to the reply or rejects with a typed error. */
   syscall(slot: AppSlot, capability: string, operation: string, args: unknown): Promise<unknown>;
+  /** The current instance ended (faulted, stopped): release what the kernel holds for it. */
+  instanceEnded?(slot: AppSlot): void;
 }
 
 export interface AppStatus {
@@ -66,6 +70,11 @@ export class AppSlot {
 
   get name(): string {
     return this.manifest.name;
+  }
+
+  /** The current incarnation (1 for the first start; each restart adds one). */
+  get incarnation(): number {
+    return this.#incarnation;
   }
 
   /** Starts (or restarts) the instance; resolves once it runs or has faulted. */
@@ -125,16 +134,25 @@ export class AppSlot {
         if (incarnation !== this.#incarnation || instance === undefined) return;
         this.env.syscall(this, capability, operation, args).then(
           (value) => this.#host.replySyscall(instance, call, { ok: true, value }),
-          (error: unknown) => this.#host.replySyscall(instance, call, { ok: false, error }),
+          (error: unknown) => {
+            this.#host.replySyscall(instance, call, { ok: false, error });
+            if (error instanceof InstanceFaultError) this.#kernelFault(incarnation, error);
+          },
         );
       },
       onFault: (fault, message, blamed) => this.#fault(incarnation, fault, message, blamed),
     };
   }
 
-  #fault(incarnation: number, fault: FaultKind, message: string, blamed: boolean): void {
+  /** Faults the instance for a syscall error it must not survive; its requests in flight fail with VME_ERR_APP_FAULT. */
+  #kernelFault(incarnation: number, error: InstanceFaultError): void {
+    const message = `${error.code}: ${error.message}`;
+    this.#fault(incarnation, error.fault, message, true, new KernelError('VME_ERR_APP_FAULT', message, { fault: error.fault }));
+  }
+
+  #fault(incarnation: number, fault: FaultKind, message: string, blamed: boolean, abort?: KernelError): void {
     if (incarnation !== this.#incarnation || this.state === 'restarting' || this.state === 'failed' || this.state === 'stopped') return;
-    this.#detach();
+    this.#detach(abort);
     if (!blamed) {
       this.state = 'restarting';
       this.env.scheduler.schedule(0, () => this.#restartIfWaiting());
@@ -158,8 +176,11 @@ export class AppSlot {
     if (this.state === 'restarting') void this.start();
   }
 
-  #detach(): void {
-    if (this.#instance !== undefined) this.#host.detach(this.#instance);
+  #detach(abort?: KernelError): void {
+    if (this.#instance !== undefined) {
+      this.#host.detach(this.#instance, abort);
+      this.env.instanceEnded?.(this);
+    }
     this.#instance = undefined;
   }
 }

@@ -20,6 +20,13 @@ test('one capability per granted thing, with stable ids', () => {
   assert.deepEqual(set.ofKind('host').map((c) => c.grant.control), ['power']);
 });
 
+test('a memory grant mints the single `memory` capability with its page limit', () => {
+  const set = mintCapabilities('pager', { ...grants, memory: { maxPages: 8 } });
+  assert.ok(set.ids.includes('memory'));
+  assert.deepEqual(set.ofKind('memory').map((c) => c.grant.memory), [{ maxPages: 8 }]);
+  assert.equal(mintCapabilities('amt', grants).lookup('memory'), undefined, 'no grant, no capability');
+});
+
 test('an empty grant mints only the read-only platform capability', () => {
   assert.deepEqual(mintCapabilities('x', { heciClients: [], networkListeners: [], nvram: null, dmaWindows: [], cryptoKeys: [], hostControl: [], calls: [] }).ids, ['platform']);
 });

@@ -4,7 +4,7 @@
  * a module-private token and every use re-checks a private brand, so a look-alike object (or an id
  * an app made up) is refused. Apps never see these objects, only their ids.
  */
-import type { AppGrants, DmaWindowGrant, HeciClientGrant, HostControl, NetworkListenerGrant, NvramGrant, PlatformFact } from '../me/app-manifest.js';
+import type { AppGrants, DmaWindowGrant, HeciClientGrant, HostControl, MemoryGrant, NetworkListenerGrant, NvramGrant, PlatformFact } from '../me/app-manifest.js';
 import type { CapabilityKind } from './syscalls.js';
 
 /** What one capability grants, by kind. */
@@ -16,6 +16,7 @@ export type CapabilityGrant =
   | { readonly kind: 'heci'; readonly client: HeciClientGrant }
   | { readonly kind: 'net'; readonly listener: NetworkListenerGrant }
   | { readonly kind: 'dma'; readonly window: DmaWindowGrant }
+  | { readonly kind: 'memory'; readonly memory: MemoryGrant }
   /** `fact` undefined: read the platform facts (every app); a fact: also set it (granted). */
   | { readonly kind: 'platform'; readonly fact: PlatformFact | undefined };
 
@@ -79,6 +80,7 @@ export function mintCapabilities(owner: string, grants: AppGrants): CapabilitySe
     ...grants.heciClients.map((client) => mint(`heci:${client.uuid}`, { kind: 'heci', client })),
     ...grants.networkListeners.map((listener) => mint(`net:${listener.port}`, { kind: 'net', listener })),
     ...grants.dmaWindows.map((window) => mint(`dma:${window.name}`, { kind: 'dma', window })),
+    ...(grants.memory ? [mint('memory', { kind: 'memory', memory: grants.memory })] : []),
     mint('platform', { kind: 'platform', fact: undefined }),
     ...(grants.platformFacts ?? []).map((fact) => mint(`platform:${fact}`, { kind: 'platform', fact })),
   ]);

@@ -4,9 +4,20 @@
  * becomes a plain `WireError` record, and the receiving side turns it back into a typed error.
  */
 import { ERROR_CODES, VmeError, type ErrorCode } from '../common/errors.js';
+import type { FaultKind } from './trace.js';
 
 /** A kernel refusal or failure with its registry code. */
 export class KernelError extends VmeError {}
+
+/**
+ * A syscall failure after which the calling instance cannot be trusted to continue (its engine
+ * memory failed integrity): the app receives the error, then the kernel faults the instance.
+ */
+export class InstanceFaultError extends KernelError {
+  constructor(code: ErrorCode, message: string, readonly fault: FaultKind, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
 
 /** Throws a `KernelError`; keeps checks on one line. */
 export function kernelFail(code: ErrorCode, message: string, details: Record<string, unknown> = {}): never {

@@ -3,7 +3,8 @@ export { Kernel, KERNEL_CALLER, type AppRegistry, type KernelEnvironment } from 
 export type { AppSlot, AppState, AppStatus, AppModuleEntry } from './app-slot.js';
 export { AppHostPool, sharedAppHostPool, type AppHostPoolOptions } from './app-host-pool.js';
 export { Capability, CapabilitySet, mintCapabilities, type CapabilityGrant } from './capabilities.js';
-export { KernelError, AppError, kernelFail } from './errors.js';
+export { KernelError, InstanceFaultError, AppError, kernelFail } from './errors.js';
+export { AppMemory } from './app-memory.js';
 export { defineInterface, checkCall, checkReply, checkFields, makeClient, type InterfaceSpec, type OperationSpec, type FieldSpec, type Client, type Handlers, type ArgsOf, type ReplyOf } from './interfaces.js';
 export { SYSCALLS, parseCapabilityId } from './syscalls.js';
 export { HOST_REQUESTS, type HostPorts, type AppServices } from './services.js';

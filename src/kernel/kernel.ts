@@ -3,8 +3,10 @@
  * capabilities, starts its instance in the shared app-host worker for its kind, and is the only
  * path between apps and everything else. Every syscall names a capability id; an id that is not
  * minted for the caller is refused (VME_ERR_CAPABILITY_DENIED) and audited. Calls between apps go
- * through the callee's declared interface, checked here before the callee sees anything.
+ * through the callee's declared interface, checked here before the callee sees anything. A page-in
+ * that finds an app's engine memory tampered with faults that instance (syscall-faults.ts).
  */
+import type { PageLocation } from '../devices/index.js';
 import type { AppManifest } from '../me/app-manifest.js';
 import type { AppHostPool } from './app-host-pool.js';
 import { AppSlot, type AppModuleEntry, type AppStatus } from './app-slot.js';
@@ -14,6 +16,7 @@ import { checkCall, checkReply } from './interfaces.js';
 import type { PlatformInfo } from './protocol.js';
 import type { Scheduler } from './scheduler.js';
 import { serveSyscall, type AppServices } from './services.js';
+import { classifySyscallError } from './syscall-faults.js';
 import type { RestartPolicy } from './supervisor.js';
 import type { Trace } from './trace.js';
 
@@ -49,7 +52,11 @@ export class Kernel {
     const entry = Object.hasOwn(this.env.registry, manifest.name) ? this.env.registry[manifest.name] : undefined;
     if (!entry) kernelFail('VME_ERR_APP_MODULE', `no code for app ${JSON.stringify(manifest.name)} in this build`, { app: manifest.name });
     const capabilities = mintCapabilities(manifest.name, manifest.grants);
-    const slot = new AppSlot(manifest, capabilities, entry, { ...this.env, syscall: (s, capability, operation, args) => this.#syscall(s, capability, operation, args) });
+    const slot = new AppSlot(manifest, capabilities, entry, {
+      ...this.env,
+      syscall: (s, capability, operation, args) => this.#syscall(s, capability, operation, args),
+      instanceEnded: (s) => this.#services.get(s.name)?.memory?.release(),
+    });
     this.#slots.set(manifest.name, slot);
     this.#services.set(manifest.name, this.env.servicesFor(manifest));
     for (const client of manifest.grants.heciClients) this.#heciOwners.set(client.uuid, { app: manifest.name, maxMessageBytes: client.maxMessageBytes });
@@ -106,6 +113,11 @@ export class Kernel {
     }
   }
 
+  /** Where each of an app's engine-memory pages is now, by the app's page number (diagnostics, host-attack tests). */
+  pageLocations(app: string): { page: number; location: PageLocation }[] {
+    return this.#services.get(app)?.memory?.locations() ?? [];
+  }
+
   /** Stops every instance (their workers stay for other platforms). */
   stop(): void {
     for (const slot of this.#slots.values()) slot.stop();
@@ -121,13 +133,15 @@ export class Kernel {
     if (capability.grant.kind === 'call') {
       return this.#callFrom(slot.name, capability.grant.app, operation, args);
     }
+    const services = this.#services.get(slot.name) as AppServices;
+    services.memory?.bind(slot.incarnation);
     try {
-      return await serveSyscall(capability, operation, args, this.#services.get(slot.name) as AppServices);
+      return await serveSyscall(capability, operation, args, services);
     } catch (error) {
       if (error instanceof KernelError && error.code === 'VME_ERR_CAPABILITY_DENIED') {
         this.env.trace.record('audit', { kind: 'capability-denied', app: slot.name, capability: capabilityId, operation: String(operation).slice(0, 40), reason: error.message });
       }
-      throw error;
+      throw classifySyscallError(error, { app: slot.name, incarnation: slot.incarnation, kind: capability.grant.kind, operation, args, nvramDown: services.nvram instanceof Error }, this.env.trace);
     }
   }
 

@@ -1,13 +1,15 @@
 /**
  * The kernel services behind capabilities other than `call:`: each syscall is checked against the
  * declared ABI (syscalls.ts), then served from the one thing the capability names — the app's own
- * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line, the
- * platform facts (read by all, set only through the granted `platform:<fact>`).
+ * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line, its
+ * own engine-memory pages, the platform facts (read by all, set only through the granted
+ * `platform:<fact>`).
  */
 import { VmeError } from '../common/errors.js';
 import { UntrustedHostRange, engineRange, type CryptoSession, type DmaEngine, type KeyHandle, type Sram } from '../devices/index.js';
 import type { HostControl, PlatformFact } from '../me/app-manifest.js';
 import type { NvramNamespace } from './nvram/index.js';
+import type { AppMemory } from './app-memory.js';
 import type { Capability } from './capabilities.js';
 import type { PlatformFacts } from './platform-facts.js';
 import { kernelFail } from './errors.js';
@@ -39,6 +41,8 @@ export interface AppServices {
   readonly ports: HostPorts;
   /** The platform's facts (one object per platform, shared by its apps). */
   readonly facts: PlatformFacts;
+  /** The app's page table over the platform's engine memory (apps granted `memory`). */
+  readonly memory?: AppMemory;
 }
 
 /** Serves one syscall on a non-call capability. @throws KernelError VME_ERR_CAPABILITY_DENIED / VME_ERR_IPC_INVALID, or the service's own typed error */
@@ -74,6 +78,8 @@ function perform(capability: Capability, operation: string, args: Record<string,
       return platformOperation(services, grant.fact, operation);
     case 'dma':
       return dmaOperation(services, grant.window, operation, args);
+    case 'memory':
+      return memoryOperation(services, operation, args);
     case 'call':
       return kernelFail('VME_ERR_INTERNAL', 'call capabilities are routed by the kernel');
   }
@@ -105,6 +111,25 @@ function nvramOperation(services: AppServices, operation: string, args: Record<s
       const usage = namespace.usage();
       return { bytes: usage.bytes, quotaBytes: usage.quotaBytes ?? 0 };
     }
+  }
+}
+
+function memoryOperation(services: AppServices, operation: string, args: Record<string, unknown>): unknown {
+  const memory = services.memory ?? kernelFail('VME_ERR_INTERNAL', 'memory capability without a page table');
+  const page = args.page as number;
+  switch (operation) {
+    case 'allocate':
+      return { page: memory.allocate() };
+    case 'write':
+      memory.write(page, args.offset as number, args.bytes as Uint8Array);
+      return {};
+    case 'read':
+      return { bytes: memory.read(page, args.offset as number, args.length as number) };
+    case 'free':
+      memory.free(page);
+      return {};
+    default:
+      return { pages: memory.pageCount, maxPages: memory.maxPages };
   }
 }
 

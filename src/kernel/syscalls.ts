@@ -3,8 +3,8 @@
  * through it with their argument and reply fields. The kernel checks every syscall against this
  * table (after checking the capability is minted for the caller); the worker-side helpers are
  * typed from it. Capability ids: `nvram`, `call:<app>`, `host:<control>`, `crypto:<key>`,
- * `heci:<uuid>`, `net:<port>`, `dma:<window>`, `platform` (every app: read the platform facts) and
- * `platform:<fact>` (granted: set that fact).
+ * `heci:<uuid>`, `net:<port>`, `dma:<window>`, `memory` (pageable engine pages, owner-bound),
+ * `platform` (every app: read the platform facts) and `platform:<fact>` (granted: set that fact).
  */
 import type { Fields } from './interfaces.js';
 
@@ -13,6 +13,9 @@ const value = { type: 'bytes', maxBytes: 16384 } as const;
 /** One NVRAM transaction: at most 128 keys; the values must fit one NVRAM record (64 KiB with its framing). */
 const puts = { type: 'entries', maxItems: 128, maxKeyLength: 64, maxBytes: 16384, maxTotalBytes: 48 * 1024 } as const;
 const keys = { type: 'strings', maxItems: 128, maxLength: 64 } as const;
+/** An app's own page number (never a device page id: the kernel maps it per instance). */
+const page = { type: 'integer', min: 1, max: 0x7fffffff } as const;
+const PAGE_BYTES = 4096;
 
 export const SYSCALLS = {
   nvram: {
@@ -40,6 +43,13 @@ export const SYSCALLS = {
     facts: { args: {}, reply: { endOfPost: { type: 'boolean' } } },
     /** Only through `platform:end-of-post`; `changed` is false when it was already set. */
     setEndOfPost: { args: {}, reply: { changed: { type: 'boolean' } } },
+  },
+  memory: {
+    allocate: { args: {}, reply: { page } },
+    write: { args: { page, offset: { type: 'integer', min: 0, max: PAGE_BYTES - 1 }, bytes: { type: 'bytes', maxBytes: PAGE_BYTES } }, reply: {} },
+    read: { args: { page, offset: { type: 'integer', min: 0, max: PAGE_BYTES - 1 }, length: { type: 'integer', min: 1, max: PAGE_BYTES } }, reply: { bytes: { type: 'bytes', maxBytes: PAGE_BYTES } } },
+    free: { args: { page }, reply: {} },
+    usage: { args: {}, reply: { pages: { type: 'integer', min: 0, max: 16384 }, maxPages: { type: 'integer', min: 1, max: 16384 } } },
   },
   dma: {
     read: { args: { address: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, length: { type: 'integer', min: 1, max: 65536 } }, reply: { bytes: { type: 'bytes', maxBytes: 65536 } } },

@@ -6,7 +6,8 @@
  */
 import type { NvramEvent } from './nvram/index.js';
 
-export type FaultKind = 'threw' | 'hung' | 'memory' | 'worker-lost';
+/** `integrity`: the kernel faulted the instance because its engine memory failed integrity at page-in. */
+export type FaultKind = 'threw' | 'hung' | 'memory' | 'worker-lost' | 'integrity';
 export type WakeReason = 'heci' | 'network' | 'timer' | 'call';
 
 /** Every event the kernel records (a discriminated union on `kind`). */
@@ -22,12 +23,18 @@ export type TraceEvent =
   | { readonly kind: 'app-given-up'; readonly app: string; readonly restarts: number; readonly windowMs: number }
   | { readonly kind: 'nvram'; readonly event: NvramEvent }
   | { readonly kind: 'nvram-unavailable'; readonly code: string; readonly message: string }
+  /** An app used NVRAM while it is unavailable (mount failed) and got `code`. */
+  | { readonly kind: 'nvram-refused'; readonly app: string; readonly operation: string; readonly code: string }
+  /** A page-in found the app's page modified, swapped or replayed in UMA; the instance is faulted. */
+  | { readonly kind: 'page-integrity-fault'; readonly app: string; readonly incarnation: number; readonly page: number; readonly message: string }
+  /** Engine memory is SRAM-only (no UMA reserved yet): an app's request needing a page-out was refused. */
+  | { readonly kind: 'memory-degraded'; readonly app: string; readonly operation: string; readonly code: string }
   | { readonly kind: 'power'; readonly state: 'asleep' | 'awake'; readonly reason: WakeReason | 'idle' }
   | { readonly kind: 'host-control'; readonly app: string; readonly control: string; readonly request: string }
   | { readonly kind: 'platform-fact'; readonly app: string; readonly fact: 'end-of-post'; readonly value: boolean };
 
 export type TraceKind = TraceEvent['kind'];
-export const TRACE_COMPONENTS = ['kernel', 'audit', 'ipc', 'supervisor', 'nvram', 'power', 'host'] as const;
+export const TRACE_COMPONENTS = ['kernel', 'audit', 'ipc', 'supervisor', 'nvram', 'power', 'host', 'uma'] as const;
 export type TraceComponent = (typeof TRACE_COMPONENTS)[number];
 
 /** A recorded event: when (ms since the engine's epoch) and a sequence number across components. */

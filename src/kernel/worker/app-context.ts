@@ -4,7 +4,7 @@
  * simply gets VME_ERR_CAPABILITY_DENIED back from the kernel.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { AppContext, NvramOperation, PlatformFactsView } from '../app-api.js';
+import type { AppContext, MemoryApi, NvramOperation, PlatformFactsView } from '../app-api.js';
 import { fromWireError, type WireError } from '../errors.js';
 import { makeClient, type InterfaceSpec } from '../interfaces.js';
 import type { PlatformInfo } from '../protocol.js';
@@ -58,11 +58,28 @@ export function createAppContext(app: string, platform: PlatformInfo, capabiliti
   };
   return Object.freeze({
     app, platform: Object.freeze({ ...platform }), capabilities: Object.freeze([...capabilities]),
-    invoke, nvram: Object.freeze(nvram),
+    invoke, nvram: Object.freeze(nvram), memory: memoryApi(invoke),
     client: <I extends InterfaceSpec>(spec: I) => makeClient(spec, (operation, args) => invoke(`call:${spec.app}`, operation, args)),
     hostRequest: async (control: string, request: string) => ((await invoke(`host:${control}`, 'request', { request })) as { accepted: boolean }).accepted,
     hmac: async (keyName: string, data: Uint8Array) => ((await invoke(`crypto:${keyName}`, 'hmac', { data })) as { mac: Uint8Array }).mac,
     platformFacts: async () => (await invoke('platform', 'facts', {})) as PlatformFactsView,
     setEndOfPost: async () => ((await invoke('platform:end-of-post', 'setEndOfPost', {})) as { changed: boolean }).changed,
+  });
+}
+
+type Invoke = (capability: string, operation: string, args: unknown) => Promise<unknown>;
+
+/** `context.memory`: every call is a syscall on capability `memory`. */
+function memoryApi(invoke: Invoke): MemoryApi {
+  return Object.freeze({
+    allocate: async () => ((await invoke('memory', 'allocate', {})) as { page: number }).page,
+    write: async (page: number, offset: number, bytes: Uint8Array) => {
+      await invoke('memory', 'write', { page, offset, bytes });
+    },
+    read: async (page: number, offset: number, length: number) => ((await invoke('memory', 'read', { page, offset, length })) as { bytes: Uint8Array }).bytes,
+    free: async (page: number) => {
+      await invoke('memory', 'free', { page });
+    },
+    usage: async () => (await invoke('memory', 'usage', {})) as { pages: number; maxPages: number },
   });
 }
