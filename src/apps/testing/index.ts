@@ -6,7 +6,7 @@ import type { AppManifest, AppGrants, ManifestDefinition } from '../../me/app-ma
 import { loadManifestDefinition } from '../../me/app-manifest.js';
 import type { AppRegistry } from '../../kernel/index.js';
 import { DEFAULT_APP_REGISTRY } from '../registry.js';
-import { CALLER_INTERFACE, ECHO_INTERFACE, HANGER_INTERFACE, LEAKER_INTERFACE, PROBER_INTERFACE, THROWER_INTERFACE } from './interfaces.js';
+import { CALLER_INTERFACE, ECHO_INTERFACE, HANGER_INTERFACE, LEAKER_INTERFACE, PAGER_INTERFACE, PROBER_INTERFACE, THROWER_INTERFACE } from './interfaces.js';
 
 const url = (file: string): string => new URL(file, import.meta.url).href;
 
@@ -18,6 +18,7 @@ export const TESTING_APP_REGISTRY: AppRegistry = Object.freeze({
   thrower: { moduleUrl: url('./thrower.js'), interface: THROWER_INTERFACE },
   hanger: { moduleUrl: url('./hanger.js'), interface: HANGER_INTERFACE },
   leaker: { moduleUrl: url('./leaker.js'), interface: LEAKER_INTERFACE },
+  pager: { moduleUrl: url('./pager.js'), interface: PAGER_INTERFACE },
 });
 
 const noGrants = (overrides: Partial<AppGrants> = {}): AppGrants => ({
@@ -33,6 +34,7 @@ export const TESTING_APPS: Readonly<Record<string, AppManifest>> = {
   thrower: app('thrower', noGrants()),
   hanger: app('hanger', noGrants()),
   leaker: app('leaker', noGrants()),
+  pager: app('pager', noGrants({ memory: { maxPages: 96 }, nvram: { namespace: 'pager', quotaBytes: 1024 } })),
 };
 
 /** The default definition (mkhi) plus the named test apps, in that order. */

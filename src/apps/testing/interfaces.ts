@@ -32,6 +32,24 @@ export const PROBER_INTERFACE = defineInterface({
   app: 'prober',
   operations: {
     probe: { args: none, reply: { results: { type: 'strings', maxItems: 16, maxLength: 80 } }, allowedCallers: ['kernel'] },
+    probeMemory: { args: none, reply: code, allowedCallers: ['kernel'] },
+  },
+});
+
+const count = { type: 'integer', min: 0, max: 100_000 } as const;
+
+export const PAGER_INTERFACE = defineInterface({
+  app: 'pager',
+  operations: {
+    /** Allocates up to `pages` more pages, each filled with `marker`; `code` is the error that stopped it ('' if none). */
+    fill: { args: { pages: { type: 'integer', min: 1, max: 512 }, marker: { type: 'string', maxLength: 32 } }, reply: { allocated: count, ...code }, allowedCallers: ['kernel'] },
+    /** Reads every page back; catches errors (a careless app) and reports them. */
+    check: { args: none, reply: { pages: count, ok: { type: 'boolean' }, ...code }, allowedCallers: ['kernel'] },
+    /** Misuses: unknown page, out-of-page access, use after free. */
+    misuse: { args: none, reply: { results: { type: 'strings', maxItems: 8, maxLength: 80 } }, allowedCallers: ['kernel'] },
+    /** Reads an NVRAM key and reports the error code ('none' when it worked). */
+    nvramGet: { args: none, reply: code, allowedCallers: ['kernel'] },
+    ping: { args: none, reply: pong, allowedCallers: ['kernel'] },
   },
 });
 

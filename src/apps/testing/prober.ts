@@ -1,4 +1,4 @@
-/** Test app `prober`: granted nothing; tries NVRAM, host power, a crypto key, a forged id, a HECI client and setting End-of-POST. */
+/** Test app `prober`: granted nothing; tries NVRAM, host power, a crypto key, a forged id, a HECI client, setting End-of-POST and engine memory. */
 import { defineApp } from '../../kernel/app-api.js';
 import { PROBER_INTERFACE } from './interfaces.js';
 
@@ -21,6 +21,7 @@ export default defineApp({
             attempt('platform.setEndOfPost', () => context.invoke('platform', 'setEndOfPost', {})),
           ]),
         }),
+        probeMemory: () => context.memory.allocate().then(() => ({ code: 'none' }), (error: unknown) => ({ code: codeOf(error) })),
       },
     };
   },
