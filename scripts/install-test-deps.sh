@@ -11,6 +11,7 @@ declare -A NEEDED=(
   [UEFIExtract]=uefitool-cli
   [curl]=curl
   [openssl]=openssl
+  [tmux]=tmux
 )
 
 missing_programs=()

@@ -31,13 +31,30 @@ export async function screenRig(options: Parameters<typeof mebxRig>[0] = {}): Pr
     text: () => screen.render(),
     choose: async (label) => {
       for (let step = 0; step < 40; step++) {
-        if (selected(screen.render(), label)) return app.feed(new TextEncoder().encode(KEY.enter));
-        await app.feed(new TextEncoder().encode(step < 20 ? KEY.down : KEY.up));
+        const move = towards(screen.render(), label);
+        if (move === undefined) break;
+        await app.feed(new TextEncoder().encode(KEY[move]));
+        if (move === 'enter') return;
       }
       throw new Error(`no menu item ${JSON.stringify(label)} on\n${screen.render()}`);
     },
   };
 }
 
-/** True when the screen shows `label` as the selected menu item or choice. */
-export const selected = (text: string, label: string): boolean => text.split('\n').some((line) => line.replace(/^[\s|]*> /, '> ').startsWith(`> ${label}`) && /^[\s|]*> /.test(line));
+const MARKER = /^[\s|]*> /;
+const itemText = (line: string): string => line.replace(/^[\s|]*(> )?/, '');
+
+/**
+ * Which key brings the selection (the line marked "> ") to the item `label`: Enter when it is
+ * selected, Down or Up when it is below or above, undefined when the screen has no such item.
+ * When a pop-up is open, only its lines (between | borders) count.
+ */
+export function towards(text: string, label: string): 'enter' | 'down' | 'up' | undefined {
+  const all = text.split('\n');
+  const boxed = all.filter((line) => /^\s*\|/.test(line));
+  const lines = boxed.some((line) => MARKER.test(line)) ? boxed : all;
+  const at = lines.findIndex((line) => MARKER.test(line));
+  const target = lines.findIndex((line) => itemText(line).startsWith(label));
+  if (at < 0 || target < 0) return undefined;
+  return target === at ? 'enter' : target > at ? 'down' : 'up';
+}
