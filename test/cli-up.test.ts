@@ -45,7 +45,7 @@ test('--help documents the state folder and exit statuses', () => {
 test('without --once it serves until Ctrl-C (SIGINT), then shuts down cleanly with status 0', async () => {
   const child = spawn(process.execPath, [VME_BIN, 'up', '--state', 'st'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`code ${code} signal ${signal}`)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vme up never reported running:\n${stderr}`)), 60_000);
     child.stderr.on('data', (chunk: Buffer) => {
@@ -54,6 +54,6 @@ test('without --once it serves until Ctrl-C (SIGINT), then shuts down cleanly wi
     });
   }).catch((err: unknown) => { child.kill('SIGKILL'); throw err; });
   child.kill('SIGINT');
-  assert.equal(await exited, 0);
+  assert.equal(await exited, 'code 0 signal null', stderr);
   assert.match(stderr, /shutting down/);
 });

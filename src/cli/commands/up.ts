@@ -127,12 +127,19 @@ function report(machine: Machine, paths: StatePaths, created: string[], bootMs: 
   ].join('\n'));
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM (graceful shutdown). The handler stays installed: a second
+ * signal while shutting down exits at once with 130, instead of the default action killing vme mid-write.
+ */
 function waitForStopSignal(): Promise<void> {
   return new Promise((resolve) => {
+    let stopping = false;
     const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      if (stopping) {
+        process.stderr.write('vme up: second signal, exiting now\n');
+        process.exit(130);
+      }
+      stopping = true;
       resolve();
     };
     process.on('SIGINT', stop);
