@@ -106,7 +106,7 @@ async function seedState(): Promise<void> {
   writeFileSync(statePath, JSON.stringify({ format: TERMINAL_STATE_FORMAT, counter: nvram.counter.read(), partition }));
 }
 
-test('MEBX in tmux: login, forced change, rules, AMT, network, consent, unprovision, hashes, exit; NVRAM holds it all', { timeout: 60_000 }, async (t) => {
+test('MEBX in tmux against an in-process engine (no HECI): login, forced change, rules, AMT, network, consent, unprovision, hashes, exit; NVRAM holds it all', { timeout: 60_000 }, async (t) => {
   execFileSync('tmux', ['-V']);
   await seedState();
   start();
