@@ -15,19 +15,18 @@ export interface MebxHandlerOptions {
   readonly serialConsole?: boolean;
 }
 
-/** Runs one MEBX session on `session` until Exit or abort; the app is returned through `onApp` for tests. */
-export function mebxHandler(transport: MebxTransport, options: MebxHandlerOptions & { readonly onApp?: (app: MebxApp) => void } = {}): MebxHandler {
+/** The BIOS seam's handler: each call runs one MEBX session until Exit or abort. */
+export function mebxHandler(transport: MebxTransport, options: MebxHandlerOptions = {}): MebxHandler {
   return (session) => runMebx(session, transport, options);
 }
 
-async function runMebx(session: MebxSession, transport: MebxTransport, options: MebxHandlerOptions & { readonly onApp?: (app: MebxApp) => void }): Promise<void> {
+async function runMebx(session: MebxSession, transport: MebxTransport, options: MebxHandlerOptions): Promise<void> {
   const { screen, serial, keyboard, signal } = session;
   const mirror = new AnsiMirror();
   const app = new MebxApp({
     screen, client: new MebxClient(transport),
     ...(options.serialConsole === false ? {} : { onFrame: () => serial.transmit(mirror.frame(screen)) }),
   });
-  options.onApp?.(app);
   const feed = (bytes: Uint8Array): void => void (bytes.length > 0 && app.feed(bytes));
   const stopKeyboard = keyboard.onKey(() => feed(keyboard.take()));
   const stopSerial = serial.onReceive(() => feed(serial.receive()));

@@ -194,3 +194,10 @@ test('in-process server: malformed requests get a status, never a rejection', as
     assert.ok(reply.length >= MebxHeader.size);
   }
 });
+
+test('in-process server: a corrupt password record is an internal error, not a login', async () => {
+  const rig = await mebxRig();
+  rig.nvram.put(MEBX_PASSWORD_KEY, new TextEncoder().encode('{"format":"other"}'));
+  const reply = header(await rig.server.handle(raw(MEBX_COMMAND.login, passwordField('admin'))));
+  assert.deepEqual([reply.status, reply.session], [MEBX_STATUS.internalError, 0]);
+});
