@@ -7,6 +7,7 @@ import type { Engine } from '../engine/index.js';
 import type { MeiHostDriver } from '../heci/index.js';
 import type { EndOfPostReply, EngineHostPort, PowerChange, UmaPlacement } from '../host/index.js';
 import { MkhiHeader, EndOfPostResponse, MKHI_COMMAND, MKHI_RESPONSE_BIT, EOP_ACTION } from '../protocols/mkhi/index.js';
+import { MEBX_CLIENT_UUID, type MebxTransport } from '../protocols/mebx/index.js';
 
 export const MKHI_CLIENT_UUID = '8e6a6715-9abc-4043-88ef-9e39c6f63e0f';
 const END_OF_POST_TIMEOUT_MS = 3000;
@@ -53,6 +54,25 @@ export function biosEnginePort(engine: Engine, driver: MeiHostDriver | undefined
       onEvent('host-power', JSON.stringify(change));
       // The host's next POST starts over: End-of-POST is per boot (S3 resume keeps it).
       if (change.action === 'reset' || change.to === 'S4' || change.to === 'S5' || change.to === 'G3') engine.hostReset();
+    },
+  };
+}
+
+/**
+ * The MEBX's way to the engine: the BIOS extension opens the MEBX HECI client for each request, as
+ * BIOS code does (pre-boot only; the engine refuses it after End-of-POST).
+ */
+export function heciMebxTransport(driver: MeiHostDriver): MebxTransport {
+  return {
+    async request(message: Uint8Array): Promise<Uint8Array> {
+      const file = driver.open();
+      try {
+        await file.connect(MEBX_CLIENT_UUID);
+        file.write(message);
+        return await file.read(END_OF_POST_TIMEOUT_MS);
+      } finally {
+        file.close();
+      }
     },
   };
 }

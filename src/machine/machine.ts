@@ -11,7 +11,8 @@ import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } f
 import { SimulatedHost, serveHostControl, type HostClock, type SimulatedHostOptions } from '../host/index.js';
 import type { HostPorts } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
-import { biosEnginePort } from './bios-engine-port.js';
+import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
+import { mebxHandler } from '../host/mebx/index.js';
 
 export interface MachineOptions {
   readonly flash: FlashBacking;
@@ -69,6 +70,7 @@ export class Machine {
       if (options.meiSocketPath) device = await MeiDeviceServer.listen(options.meiSocketPath, heci.driver);
     }
     const host = new SimulatedHost({
+      ...(heci ? { onMebx: mebxHandler(heciMebxTransport(heci.driver)) } : {}),
       ...options.host, clock: options.clock, engine: biosEnginePort(engine, heci?.driver, notify),
       ...(engine.parts.devices ? { dram: engine.parts.devices.dram } : {}),
     });

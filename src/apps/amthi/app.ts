@@ -3,24 +3,29 @@
  * one PTHI implementation (src/protocols/pthi) over the AMT provisioning state in its NVRAM
  * namespace `amt` (AmtStateStore, every access an NVRAM syscall; every update one atomic commit).
  * End-of-POST is the kernel's platform fact, read before each message; pre-boot-only commands are
- * refused once it is set. No authority beyond its grant (the AMTHI client, NVRAM `amt`).
+ * refused once it is set. It also serves the BIOS extension's MEBX client over the same state (pre-boot
+ * only). No authority beyond its grant (the AMTHI and MEBX clients, NVRAM `amt`).
  */
 import { AmtStateStore, HASH_ALGORITHM, isAmtStateError, type HashAlgorithm } from '../../amt-state/index.js';
 import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
 import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
+import { createMebxServer, MEBX_CLIENT_UUID, type MebxServer } from '../../protocols/mebx/index.js';
 import { AMTHI_INTERFACE } from './interface.js';
 import { pthiPlatform } from './platform.js';
 
 interface Served {
   readonly state: AmtStateStore;
   readonly server: PthiServer;
+  /** The BIOS extension's client: same AMT state, pre-boot only (the server refuses after End-of-POST). */
+  readonly mebx: MebxServer;
 }
 
-/** Opens the state (initialising a blank namespace) and the server over it. */
+/** Opens the state (initialising a blank namespace) and the servers over it. */
 async function open(context: AppContext, facts: { endOfPost: boolean }): Promise<Served> {
   const state = await AmtStateStore.open(context.nvram);
   const server = createPthiServer({ state, platform: pthiPlatform(context.platform, () => facts.endOfPost), clock: { now: () => Date.now() } });
-  return { state, server };
+  const mebx = createMebxServer({ state, nvram: context.nvram, isEndOfPost: () => facts.endOfPost });
+  return { state, server, mebx };
 }
 
 export default defineApp({
@@ -52,10 +57,10 @@ export default defineApp({
           return {};
         },
       },
-      onHostMessage: async (_client, bytes) => {
-        const { server } = await ready();
+      onHostMessage: async (client, bytes) => {
+        const { server, mebx } = await ready();
         facts.endOfPost = (await context.platformFacts()).endOfPost;
-        return server.handle(bytes);
+        return client.toLowerCase() === MEBX_CLIENT_UUID ? mebx.handle(bytes) : server.handle(bytes);
       },
     };
   },

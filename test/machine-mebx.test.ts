@@ -1,0 +1,67 @@
+// MEBX on the whole machine: the BIOS extension reaches the real engine over HECI (its MEBX client,
+// served by amthi from the AMT state in NVRAM), is driven from the host's serial console, persists a
+// new password and settings, and is refused after End-of-POST.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryBacking } from '../src/flash/index.js';
+import { testPlatform } from '../src/image/testing.js';
+import { MemoryCounter } from '../src/kernel/nvram/index.js';
+import { RealTimeClock } from '../src/host/index.js';
+import { Machine, heciMebxTransport } from '../src/machine/index.js';
+import { MebxClient } from '../src/protocols/mebx/index.js';
+import { KEY } from '../src/host/mebx/testing.js';
+
+const GOOD = 'Vme-2024!ok';
+const machines: Machine[] = [];
+after(async () => {
+  await Promise.all(machines.map((m) => m.shutdown()));
+});
+
+async function until(ready: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('MEBX over HECI: factory password changed, session persists in NVRAM, refused after End-of-POST', async () => {
+  const platform = testPlatform();
+  const flash = new MemoryBacking(platform.image);
+  const counter = new MemoryCounter();
+  const machine = await Machine.create({
+    flash, fuses: platform.fuses, clock: new RealTimeClock(), engine: { counter },
+    host: { mebx: true, bios: { stepMilliseconds: 2, mebxWindowMilliseconds: 5 } },
+  });
+  machines.push(machine);
+  const screen = (): string => machine.host.screen.render();
+  machine.host.powerOn();
+  await until(() => /\[ MEBx LOGIN \]/.test(screen()), 'the MEBX login screen');
+  machine.host.serial.inject(`nope${KEY.enter}`);
+  await until(() => /attempt\(s\) left/.test(screen()), 'a refused password');
+  machine.host.serial.inject(`admin${KEY.enter}`);
+  await until(() => /DEFAULT PASSWORD/.test(screen()), 'the forced password change');
+  machine.host.serial.inject(`${GOOD}${KEY.enter}${GOOD}${KEY.enter}`);
+  await until(() => /\[ MAIN MENU \]/.test(screen()), 'the main menu');
+  assert.equal(machine.engine.endOfPost, false, 'MEBX runs before End-of-POST');
+  machine.host.serial.inject(KEY.escape);
+  await until(() => /exit MEBx\?/.test(screen()), 'the exit prompt');
+  machine.host.serial.inject('y');
+  await until(() => machine.host.state().os === 'running', 'the OS');
+  assert.equal(machine.engine.endOfPost, true);
+
+  // After End-of-POST the engine refuses MEBX over HECI, whatever the password.
+  const client = new MebxClient(heciMebxTransport(machine.heci?.driver ?? assert.fail('no HECI')));
+  const late = await client.login(GOOD).then((outcome) => JSON.stringify(outcome), (error: unknown) => String(error));
+  assert.match(late, /end ?of ?post|endOfPost/i);
+
+  // A fresh engine on the same flash (a reboot): the new password is in NVRAM, `admin` is not.
+  await machine.shutdown();
+  machines.pop();
+  const rebooted = await Machine.create({ flash, fuses: platform.fuses, clock: new RealTimeClock(), engine: { counter } });
+  machines.push(rebooted);
+  const again = new MebxClient(heciMebxTransport(rebooted.heci?.driver ?? assert.fail('no HECI')));
+  assert.equal((await again.login('admin')).status, 'authenticationFailed', 'the factory password no longer works');
+  const accepted = await again.login(GOOD);
+  assert.deepEqual([accepted.status, accepted.changeRequired], ['success', false], 'the new password persisted, no forced change');
+});
