@@ -23,6 +23,7 @@ interface UpOptions {
   quiet?: boolean;
   once?: boolean;
   mebx?: boolean;
+  console?: boolean;
 }
 
 export interface StatePaths {
@@ -71,6 +72,12 @@ async function up(opts: UpOptions): Promise<void> {
     onEvent: (kind, detail) => { if (kind === 'uma-reserved') say(`BIOS: DRAM init done, ${detail}`); },
   });
   const bootMs = performance.now() - started;
+  if (opts.console) {
+    await runConsole(machine, say);
+    await machine.shutdown();
+    flash.close();
+    return;
+  }
   if (machine.engine.state !== 'down') {
     say(`engine ${machine.engine.state} in ${Math.round(bootMs)} ms; powering on the host`);
     machine.host.powerOn();
@@ -127,6 +134,42 @@ function report(machine: Machine, paths: StatePaths, created: string[], bootMs: 
   ].join('\n'));
 }
 
+/** Ctrl-] (0x1D), the telnet-style escape: leaves the console and shuts the machine down. */
+const CONSOLE_ESCAPE = 0x1d;
+
+/**
+ * Attaches this terminal to the host's serial port (raw mode when it is a TTY): POST, MEBX (Ctrl-P
+ * during POST, or --mebx) and the OS shell are typed into directly. Resolves on Ctrl-] or a signal.
+ */
+async function runConsole(machine: Machine, say: (line: string) => void): Promise<void> {
+  say('console attached to the host serial port; Ctrl-P during POST enters MEBX; Ctrl-] shuts down');
+  const stdin = process.stdin;
+  const raw = stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  const detach = machine.host.serial.onOutput((bytes) => process.stdout.write(bytes));
+  let leave: () => void = () => undefined;
+  const left = new Promise<void>((resolve) => { leave = resolve; });
+  const onInput = (chunk: Buffer): void => {
+    const escape = chunk.indexOf(CONSOLE_ESCAPE);
+    if (escape >= 0) {
+      if (escape > 0) machine.host.serial.inject(chunk.subarray(0, escape));
+      leave();
+      return;
+    }
+    machine.host.serial.inject(chunk);
+  };
+  stdin.on('data', onInput);
+  stdin.resume();
+  if (machine.engine.state !== 'down') machine.host.powerOn();
+  await Promise.race([left, waitForStopSignal()]);
+  stdin.off('data', onInput);
+  stdin.pause();
+  if (raw) stdin.setRawMode(false);
+  detach();
+  process.stdout.write('\r\n');
+  say('shutting down');
+}
+
 /**
  * Resolves on the first SIGINT or SIGTERM (graceful shutdown). The handler stays installed: a second
  * signal while shutting down exits at once with 130, instead of the default action killing vme mid-write.
@@ -155,6 +198,7 @@ export function registerUp(program: Command): void {
     .option('-q, --quiet', 'no progress lines on stderr')
     .option('--once', 'boot, print and shut down (for scripts) instead of running until Ctrl-C')
     .option('--mebx', 'enter the MEBX (BIOS extension) during the first POST')
+    .option('--console', 'attach this terminal to the host serial port (POST, MEBX, OS shell); Ctrl-] shuts down')
     .addHelpText('after', '\nExit status: 0 the operational firmware ran, 6 degraded (recovery firmware, NVRAM or an app failed), 1 the engine stayed down.')
     .action((opts: UpOptions) => up(opts));
 }
