@@ -10,6 +10,8 @@ import { RealTimeClock } from '../src/host/index.js';
 import { Machine, heciMebxTransport } from '../src/machine/index.js';
 import { MebxClient } from '../src/protocols/mebx/index.js';
 import { KEY } from '../src/host/mebx/testing.js';
+import { PthiHeader, PthiResponseHeader, PTHI_COMMAND, LanInterfaceSettingsResponse } from '../src/protocols/pthi/index.js';
+import { AMTHI_UUID } from '../src/status/index.js';
 
 const GOOD = 'Vme-2024!ok';
 const machines: Machine[] = [];
@@ -64,4 +66,16 @@ test('MEBX over HECI: factory password changed, session persists in NVRAM, refus
   assert.equal((await again.login('admin')).status, 'authenticationFailed', 'the factory password no longer works');
   const accepted = await again.login(GOOD);
   assert.deepEqual([accepted.status, accepted.changeRequired], ['success', false], 'the new password persisted, no forced change');
+
+  // MEBX settings are readable through PTHI: a static address set in MEBX is what GetLANInterfaceSettings reports.
+  const { settings } = await again.getSettings();
+  await again.setSettings({ ...settings, network: { mode: 'static', address: '192.0.2.17', subnetMask: '255.255.255.0', gateway: '192.0.2.1', dns: ['192.0.2.53'] } });
+  const file = (rebooted.heci ?? assert.fail('no HECI')).driver.open();
+  await file.connect(AMTHI_UUID);
+  const request = new Uint8Array(PthiHeader.size + 4);
+  PthiHeader.serialize({ majorVersion: 1, minorVersion: 1, reserved: 0, command: PTHI_COMMAND.getLanInterfaceSettings, length: 4 }, request, 0);
+  file.write(request);
+  const lan = LanInterfaceSettingsResponse.parse(await file.read(5000), PthiResponseHeader.size);
+  file.close();
+  assert.deepEqual([lan.dhcpEnabled, lan.ipv4Address >>> 24, lan.ipv4Address & 0xff], [0, 192, 17]);
 });

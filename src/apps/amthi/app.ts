@@ -11,7 +11,7 @@ import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
 import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
 import { createMebxServer, MEBX_CLIENT_UUID, type MebxServer } from '../../protocols/mebx/index.js';
 import { AMTHI_INTERFACE } from './interface.js';
-import { pthiPlatform } from './platform.js';
+import { pthiPlatform, wiredLan } from './platform.js';
 
 interface Served {
   readonly state: AmtStateStore;
@@ -23,7 +23,16 @@ interface Served {
 /** Opens the state (initialising a blank namespace) and the servers over it. */
 async function open(context: AppContext, facts: { endOfPost: boolean }): Promise<Served> {
   const state = await AmtStateStore.open(context.nvram);
-  const server = createPthiServer({ state, platform: pthiPlatform(context.platform, () => facts.endOfPost), clock: { now: () => Date.now() } });
+  const platform = pthiPlatform(context.platform, () => facts.endOfPost);
+  const pthi = createPthiServer({ state, platform, clock: { now: () => Date.now() } });
+  // MEBX settings are readable through PTHI: the LAN view follows them at every message.
+  const server: PthiServer = {
+    handle: async (bytes) => {
+      const previous = platform.lan.wired;
+      platform.lan.wired = await state.mebx().then((settings) => wiredLan(settings.network, previous.mac), () => previous);
+      return pthi.handle(bytes);
+    },
+  };
   const mebx = createMebxServer({ state, nvram: context.nvram, isEndOfPost: () => facts.endOfPost });
   return { state, server, mebx };
 }
