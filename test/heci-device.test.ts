@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeciPlatform, MeiDevice, MeiDeviceServer, MeiErrnoError } from '../src/heci/index.js';
 import { ECHO_UUID, echoHandler, SLOW_UUID, slowHandler } from './support/heci-harness.js';
+import { waitUntil } from './support/wait.js';
 
 const CHILD = fileURLToPath(new URL('./support/heci-child.js', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'vme-heci-'));
@@ -64,10 +65,8 @@ function startChild(scenario: string, uuid: string, count = 10): Child {
   return { process: child, line, exit };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(condition(), what);
-}
+const until = (condition: () => boolean, what: string): Promise<void> => waitUntil(condition, what, 2000);
+
 
 const errnoOf = (operation: Promise<unknown>): Promise<string> => operation.then(() => 'no error', (error: unknown) => (error instanceof MeiErrnoError ? error.errno : String(error)));
 

@@ -12,6 +12,7 @@ import { MebxClient } from '../src/protocols/mebx/index.js';
 import { KEY } from '../src/host/mebx/testing.js';
 import { PthiHeader, PthiResponseHeader, PTHI_COMMAND, LanInterfaceSettingsResponse } from '../src/protocols/pthi/index.js';
 import { AMTHI_UUID } from '../src/status/index.js';
+import { waitUntil } from './support/wait.js';
 
 const GOOD = 'Vme-2024!ok';
 const machines: Machine[] = [];
@@ -19,13 +20,6 @@ after(async () => {
   await Promise.all(machines.map((m) => m.shutdown()));
 });
 
-async function until(ready: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 test('MEBX over HECI: factory password changed, session persists in NVRAM, refused after End-of-POST', async () => {
   const platform = testPlatform();
@@ -38,18 +32,18 @@ test('MEBX over HECI: factory password changed, session persists in NVRAM, refus
   machines.push(machine);
   const screen = (): string => machine.host.screen.render();
   machine.host.powerOn();
-  await until(() => /\[ MEBx LOGIN \]/.test(screen()), 'the MEBX login screen');
+  await waitUntil(() => /\[ MEBx LOGIN \]/.test(screen()), 'the MEBX login screen');
   machine.host.serial.inject(`nope${KEY.enter}`);
-  await until(() => /attempt\(s\) left/.test(screen()), 'a refused password');
+  await waitUntil(() => /attempt\(s\) left/.test(screen()), 'a refused password');
   machine.host.serial.inject(`admin${KEY.enter}`);
-  await until(() => /DEFAULT PASSWORD/.test(screen()), 'the forced password change');
+  await waitUntil(() => /DEFAULT PASSWORD/.test(screen()), 'the forced password change');
   machine.host.serial.inject(`${GOOD}${KEY.enter}${GOOD}${KEY.enter}`);
-  await until(() => /\[ MAIN MENU \]/.test(screen()), 'the main menu');
+  await waitUntil(() => /\[ MAIN MENU \]/.test(screen()), 'the main menu');
   assert.equal(machine.engine.endOfPost, false, 'MEBX runs before End-of-POST');
   machine.host.serial.inject(KEY.escape);
-  await until(() => /exit MEBx\?/.test(screen()), 'the exit prompt');
+  await waitUntil(() => /exit MEBx\?/.test(screen()), 'the exit prompt');
   machine.host.serial.inject('y');
-  await until(() => machine.host.state().os === 'running', 'the OS');
+  await waitUntil(() => machine.host.state().os === 'running', 'the OS');
   assert.equal(machine.engine.endOfPost, true);
 
   // After End-of-POST the engine refuses MEBX over HECI, whatever the password.

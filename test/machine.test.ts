@@ -12,6 +12,7 @@ import { MeiDevice } from '../src/heci/index.js';
 import { Machine, MKHI_CLIENT_UUID } from '../src/machine/index.js';
 import { MkhiHeader, GetFwVersionResponse, MKHI_COMMAND } from '../src/protocols/mkhi/index.js';
 import { tempDir } from './support/cli.js';
+import { waitUntil } from './support/wait.js';
 
 const { dir, cleanup } = tempDir('vme-machine-');
 const events: string[] = [];
@@ -31,18 +32,11 @@ after(async () => {
   cleanup();
 });
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 test('power on: DRAM-init-done reserves UMA, End-of-POST goes over HECI, the OS boots', async () => {
   assert.equal(machine.engine.state, 'operational');
   machine.host.powerOn();
-  await waitFor(() => machine.host.state().phase === 'os', 'the OS to boot');
+  await waitUntil(() => machine.host.state().phase === 'os', 'the OS to boot');
   const state = machine.host.state();
   assert.equal(state.dramInitDoneSent, true);
   assert.equal(state.endOfPostSent, true);
@@ -67,7 +61,7 @@ test('a host program talks MKHI to the engine only through the MEI device socket
 
 test('the host still answers power requests after boot, and the engine keeps serving', async () => {
   machine.host.requestPowerState(8, 'management'); // soft off (S5)
-  await waitFor(() => machine.host.state().powerState === 'S5', 'S5');
+  await waitUntil(() => machine.host.state().powerState === 'S5', 'S5');
   assert.equal(machine.engine.state, 'operational');
   assert.equal(machine.engine.endOfPost, false, 'End-of-POST is per boot');
   const mei = await MeiDevice.open(join(dir, 'mei0.sock'));

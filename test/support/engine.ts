@@ -1,4 +1,5 @@
 /** Helpers for whole-engine tests: build a platform once, boot it with a private worker pool, wait for conditions. */
+import { waitUntil } from './wait.js';
 import { MemoryBacking } from '../../src/flash/index.js';
 import { testPlatform } from '../../src/image/testing.js';
 import type { BuiltPlatform } from '../../src/image/build.js';
@@ -21,13 +22,8 @@ export function bootTesting(platform: BuiltPlatform, options: EngineOptions, fla
 }
 
 /** Polls `predicate` every 10 ms until true; rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Resolves once `predicate()` holds (see support/wait.ts). */
+export const waitFor = (predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> => waitUntil(predicate, what, timeoutMs, 5);
 
 /** The state of one app of an engine. */
 export const appState = (engine: Engine, name: string): string | undefined => engine.apps.find((a) => a.name === name)?.state;
