@@ -4,7 +4,7 @@
 // Needs the Debian package tmux (scripts/install-test-deps.sh); a missing tmux fails the test.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { AmtStateStore } from '../src/amt-state/index.js';
 import { MebxPasswordStore } from '../src/protocols/mebx/index.js';
 import { mountTerminalNvram, readTerminalState, TERMINAL_STATE_FORMAT } from '../src/host/mebx/terminal-main.js';
 import { towards } from '../src/host/mebx/testing.js';
+import { TmuxSession } from './support/tmux.js';
 
 const GOOD = 'Vme-2024!ok';
 const SESSION = 'mebx';
@@ -20,21 +21,14 @@ const MAIN = fileURLToPath(new URL('../src/host/mebx/terminal-main.js', import.m
 const dir = mkdtempSync(join(tmpdir(), 'vme-mebx-'));
 const statePath = join(dir, 'state.json');
 /** tmux's own server on a socket in the test's directory, so nothing else is touched. */
-const SOCKET = join(dir, 'tmux.sock');
-
-function tmux(...args: string[]): string {
-  const result = spawnSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error) throw new Error(`tmux is not installed: install the Debian package tmux (apt-get install tmux, or run scripts/install-test-deps.sh): ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
+const terminal = new TmuxSession(join(dir, 'tmux.sock'), SESSION);
 
 after(() => {
-  spawnSync('tmux', ['-S', SOCKET, '-f', '/dev/null', 'kill-server'], { timeout: 10_000 });
+  terminal.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
+const screen = (): string => terminal.screen();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls the pane until `pattern` shows (or, with `absent`, until it is gone). */
@@ -49,8 +43,8 @@ async function waitFor(pattern: RegExp, absent = false, timeout = 5000): Promise
 }
 
 const TMUX_KEY = { enter: 'Enter', down: 'Down', up: 'Up' } as const;
-const keys = (...names: string[]): string => tmux('send-keys', '-t', SESSION, ...names);
-const type = (text: string): string => tmux('send-keys', '-t', SESSION, '-l', text);
+const keys = (...names: string[]): void => terminal.keys(...names);
+const type = (text: string): void => terminal.type(text);
 
 /** The pane once it stops changing (two captures 30 ms apart agree), and different from `before` when given. */
 async function settled(before?: string, timeout = 3000): Promise<string> {
@@ -86,14 +80,14 @@ async function escape(heading: RegExp): Promise<void> {
 const COMMAND = `${process.execPath} ${MAIN} --state ${statePath}`;
 
 function start(): void {
-  tmux('new-session', '-d', '-s', SESSION, '-x', '80', '-y', '25', COMMAND);
-  tmux('set-option', '-t', SESSION, 'status', 'off');
-  tmux('set-option', '-t', SESSION, 'remain-on-exit', 'on');
+  terminal.run('new-session', '-d', '-s', SESSION, '-x', '80', '-y', '25', COMMAND);
+  terminal.run('set-option', '-t', SESSION, 'status', 'off');
+  terminal.run('set-option', '-t', SESSION, 'remain-on-exit', 'on');
 }
 
 /** Runs terminal-main again in the same (dead) pane: the next boot. */
 function restart(): void {
-  tmux('respawn-pane', '-t', SESSION, COMMAND);
+  terminal.run('respawn-pane', '-t', SESSION, COMMAND);
 }
 
 /** A platform that is provisioned (client control) and has an administrator hash, so unprovision shows. */
@@ -222,7 +216,7 @@ test('MEBX in tmux against an in-process engine (no HECI): login, forced change,
     await waitFor(/MEBx exited; state saved to .*\n+Press any key to quit\./);
     keys('q');
     const deadline = Date.now() + 5000;
-    while (tmux('display-message', '-p', '-t', SESSION, '#{pane_dead}').trim() !== '1') {
+    while (terminal.run('display-message', '-p', '-t', SESSION, '#{pane_dead}').trim() !== '1') {
       if (Date.now() > deadline) throw new Error(`terminal-main did not quit:\n${screen()}`);
       await sleep(30);
     }

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 export class TmuxSession {
   constructor(readonly socket: string, readonly name = 'vme') {}
 
-  #run(...args: string[]): string {
+  /** Runs any tmux command against this session's server; returns its stdout. */
+  run(...args: string[]): string {
     const result = spawnSync('tmux', ['-S', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
     if (result.error) throw new Error(`tmux is not installed: install the Debian package tmux (or run scripts/install-test-deps.sh): ${result.error.message}`);
     if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
@@ -16,21 +17,21 @@ export class TmuxSession {
 
   /** Starts `command` (argv) in a detached 80×25 session. */
   start(command: string[], cwd: string): void {
-    this.#run('new-session', '-d', '-s', this.name, '-x', '80', '-y', '25', '-c', cwd, ...command);
+    this.run('new-session', '-d', '-s', this.name, '-x', '80', '-y', '25', '-c', cwd, ...command);
   }
 
   screen(): string {
-    return this.#run('capture-pane', '-p', '-t', this.name);
+    return this.run('capture-pane', '-p', '-t', this.name);
   }
 
   /** Types text literally. */
   type(text: string): void {
-    this.#run('send-keys', '-t', this.name, '-l', text);
+    this.run('send-keys', '-t', this.name, '-l', text);
   }
 
   /** Sends named keys (Enter, Escape, C-p, C-], ...). */
   keys(...names: string[]): void {
-    this.#run('send-keys', '-t', this.name, ...names);
+    this.run('send-keys', '-t', this.name, ...names);
   }
 
   /** Waits until the screen matches `pattern`; returns the screen. */
