@@ -120,6 +120,7 @@ function report(machine: Machine, paths: StatePaths, created: string[], bootMs: 
     '',
     `engine: ${r.engine} in ${r.bootMs} ms (power ${r.enginePower}); apps: ${r.apps.map((a) => `${a.name} ${a.state}`).join(', ') || 'none'}`,
     `host:   ${r.host.power}, ${r.host.phase}${r.host.os ? ` (OS ${r.host.os} from ${r.host.bootDevice ?? '?'})` : ''}; End-of-POST ${r.host.endOfPost ? 'sent' : 'not sent'}`,
+    `engine counters: ${Object.entries(r.counters).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
     ...(console.length ? ['serial console:', ...console] : []),
     '',
     `HECI device:    ${r.meiDevice ?? '(none: the engine is down)'}   (like /dev/mei0, for host programs)`,
