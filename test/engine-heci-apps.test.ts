@@ -1,7 +1,8 @@
 // The engine serving MKHI and PTHI over its HECI clients (default manifest, real workers, through
 // engine.handleHostMessage): firmware version from the verified manifest, End-of-POST as a kernel
 // fact that pre-boot-only commands obey, PTHI answers from the NVRAM AMT state, host-based
-// configuration persisting across an engine reboot, unprovision, refusals, recovery firmware.
+// configuration persisting across an engine reboot, unprovision, refusals, recovery firmware, and
+// the FWCAPS feature state following the MEBX settings (mkhi asks amthi).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryBacking } from '../src/flash/index.js';
@@ -12,7 +13,8 @@ import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
 import { AMT_STATUS, PTHI_COMMAND as C } from '../src/protocols/pthi/index.js';
 import { reply, request } from '../src/protocols/pthi/testing.js';
-import { MKHI_RESULT } from '../src/protocols/mkhi/index.js';
+import { FEATURE_BIT, MKHI_RESULT } from '../src/protocols/mkhi/index.js';
+import { MebxClient, MEBX_CLIENT_UUID } from '../src/protocols/mebx/index.js';
 import { AMTHI_INTERFACE } from '../src/apps/amthi/interface.js';
 import { MKHI_INTERFACE } from '../src/apps/mkhi/interface.js';
 import { uuidWireBytes } from '../src/apps/amthi/platform.js';
@@ -40,6 +42,13 @@ async function boot(flash = new MemoryBacking(platform.image), counter = new Mem
 const mkhi = (engine: Engine, group: number, command: number, body: number[] = []) => engine.handleHostMessage(MKHI, Uint8Array.of(group, command, 0, 0, ...body));
 const pthi = async (engine: Engine, command: number, body?: Uint8Array) => reply(await engine.handleHostMessage(AMTHI, request(command, body)));
 const u32 = (data: Uint8Array, offset = 0) => Buffer.from(data).readUInt32LE(offset);
+/** FWCAPS GET_RULE: the rule's data word (result must be success). */
+async function fwcaps(engine: Engine, ruleId: number): Promise<number> {
+  const bytes = await mkhi(engine, 0x03, 0x02, [ruleId, 0, 0, 0]);
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x03, 0x82, 0, MKHI_RESULT.success], `GET_RULE ${ruleId} answers`);
+  return u32(bytes, 9);
+}
+const AMT_KVM = ((1 << FEATURE_BIT.amt) | (1 << FEATURE_BIT.kvm)) >>> 0;
 const latin1 = (data: Uint8Array, start: number, end: number) => Buffer.from(data.subarray(start, end)).toString('latin1').replace(/\0+$/, '');
 
 /** rpc-go's 390-byte StartConfigurationHBased body: SHA-256 server hash, no VPN, no suffixes. */
@@ -144,6 +153,36 @@ test('refusals: unknown HECI clients, oversized messages, bad kernel-client argu
   assert.deepEqual(recovery.apps.map((a) => a.name), ['mkhi']);
   await assert.rejects(recovery.handleHostMessage(AMTHI, request(C.getUuid)), { code: 'VME_ERR_CAPABILITY_DENIED' });
   assert.equal(((await recovery.client(MKHI_INTERFACE).getFirmwareStatus({})).hfsts1 >>> 10) & 1, 0, 'recovery: FT/BUP not loaded');
+  assert.equal(await fwcaps(recovery, 0x20), 0, 'recovery: no amthi, no AMT feature');
   assert.deepEqual([...(await mkhi(recovery, 0xff, 0x0c))], [0xff, 0x8c, 0, 0, 0, 0, 0, 0]);
   assert.equal(recovery.endOfPost, true);
+});
+
+test('FWCAPS feature state follows the MEBX settings: AMT only while enabled, KVM only with AMT; amthi unreachable means no AMT', async () => {
+  const engine = await boot();
+  assert.equal(await fwcaps(engine, 0x20), AMT_KVM, 'factory MEBX settings: AMT and KVM on');
+  assert.equal(await fwcaps(engine, 0x00), AMT_KVM, 'FW SKU rule reports the same bits');
+  assert.ok(engine.trace.events('ipc').some((e) => e.kind === 'call' && e.caller === 'mkhi' && e.callee === 'amthi' && e.operation === 'getMebxSettings'), 'asked through the declared interface');
+
+  const mebx = new MebxClient({ request: (message) => engine.handleHostMessage(MEBX_CLIENT_UUID, message) });
+  assert.equal((await mebx.login('admin')).changeRequired, true);
+  assert.equal(await mebx.changePassword('Vme-2024!ok'), 'ok');
+  const { settings } = await mebx.getSettings();
+  await mebx.setSettings({ ...settings, amtEnabled: false });
+  assert.deepEqual(await engine.client(AMTHI_INTERFACE).getMebxSettings({}), { amtEnabled: false, sol: true, ider: true, kvm: true });
+  assert.equal(await fwcaps(engine, 0x20), 0, 'AMT disabled in MEBX: neither AMT nor KVM');
+  assert.equal(await fwcaps(engine, 0x00), 0);
+  await mebx.setSettings({ ...settings, amtEnabled: true, features: { ...settings.features, kvm: false } });
+  assert.equal(await fwcaps(engine, 0x20), 1 << FEATURE_BIT.amt, 'AMT re-enabled, KVM off');
+  await mebx.setSettings({ ...settings, amtEnabled: true });
+  assert.equal(await fwcaps(engine, 0x20), AMT_KVM);
+
+  // After End-of-POST MEBX is refused, but the feature state is still read from the stored settings.
+  await mkhi(engine, 0xff, 0x0c);
+  assert.equal(await fwcaps(engine, 0x20), AMT_KVM);
+
+  // amthi unreachable: MKHI keeps answering, without the AMT feature.
+  engine.parts.kernel?.slot('amthi')?.stop();
+  assert.equal(await fwcaps(engine, 0x20), 0);
+  assert.equal(engine.apps.find((a) => a.name === 'mkhi')?.faults, 0);
 });

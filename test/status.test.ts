@@ -8,7 +8,8 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
 import { RealTimeClock } from '../src/host/index.js';
-import { Machine } from '../src/machine/index.js';
+import { Machine, heciMebxTransport } from '../src/machine/index.js';
+import { MebxClient } from '../src/protocols/mebx/index.js';
 import type { PlatformStatus } from '../src/status/index.js';
 import { tempDir, VME_BIN } from './support/cli.js';
 
@@ -49,6 +50,26 @@ test('vme status --json reads firmware, features and AMT state over HECI from an
   assert.equal(s.amt.controlMode, 'none');
   assert.match(s.amt.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   assert.match(s.amt.network.mac, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+});
+
+test('vme status: the feature list follows the MEBX settings (AMT disabled in MEBX, then re-enabled)', async () => {
+  const features = async (): Promise<string[]> => {
+    const r = await status('--device', socket, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as PlatformStatus).firmware.features;
+  };
+  assert.deepEqual(await features(), ['amt', 'kvm']);
+  assert.equal(machine.engine.endOfPost, false, 'MEBX is pre-boot only');
+  const mebx = new MebxClient(heciMebxTransport(machine.heci?.driver ?? assert.fail('no HECI')));
+  assert.equal((await mebx.login('admin')).changeRequired, true);
+  assert.equal(await mebx.changePassword('Vme-2024!ok'), 'ok');
+  const { settings } = await mebx.getSettings();
+  await mebx.setSettings({ ...settings, amtEnabled: false });
+  assert.deepEqual(await features(), []);
+  const text = await status('--device', socket);
+  assert.match(text.stdout, /features: +none;/);
+  await mebx.setSettings({ ...settings, amtEnabled: true });
+  assert.deepEqual(await features(), ['amt', 'kvm']);
 });
 
 test('vme status prints a readable report', async () => {

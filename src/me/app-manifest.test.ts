@@ -19,7 +19,7 @@ const rejects = (doc: unknown, path: string, reason: RegExp): void => {
   });
 };
 
-test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI and sets End-of-POST, amthi serves AMTHI', () => {
+test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI, sets End-of-POST and calls amthi (NFTP only), amthi serves AMTHI', () => {
   const d = loadManifestDefinition();
   assert.equal(d.kernel.sramBudgetBytes, 512 * 1024);
   assert.deepEqual(d.apps.map((a) => a.name), ['mkhi', 'amthi']);
@@ -28,6 +28,9 @@ test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI 
   assert.equal(d.apps[1]?.grants.heciClients[0]?.uuid, '12f80028-b4b7-4b2d-aca8-46e0ff65814c');
   assert.equal(d.apps[1]?.grants.platformFacts, undefined);
   assert.deepEqual(appsFor(d, 'FTPR').map((a) => a.name), ['mkhi']);
+  assert.deepEqual(d.apps[0]?.grants.calls, ['amthi'], 'NFTP mkhi asks amthi for the MEBX feature settings');
+  assert.deepEqual(appsFor(d, 'FTPR')[0]?.grants.calls, [], 'FTPR carries no amthi: its mkhi holds no call grant');
+  assert.equal(appsFor(d, 'NFTP')[0]?.grants.calls[0], 'amthi');
 });
 
 test('platformFacts: optional, known facts only, each once', () => {

@@ -195,9 +195,18 @@ export function loadManifestDefinition(path: string | URL = DEFAULT_MANIFESTS_PA
 /** The default definition shipped with vme (`manifests/default.json`). */
 export const DEFAULT_MANIFESTS_PATH = new URL('../../../manifests/default.json', import.meta.url);
 
-/** Apps in a partition: FTPR gets the recovery set, NFTP every app (definition order). */
+/**
+ * Apps in a partition: FTPR gets the recovery set, NFTP every app (definition order). A `calls`
+ * grant to an app the partition does not carry is dropped from that partition's copy (FTPR's mkhi
+ * has no amthi to call), so each partition's app set passes `checkAppSet` on its own.
+ */
 export function appsFor(definition: ManifestDefinition, partition: 'FTPR' | 'NFTP'): AppManifest[] {
-  return partition === 'NFTP' ? definition.apps : definition.apps.filter((a) => definition.recoveryApps.includes(a.name));
+  if (partition === 'NFTP') return definition.apps;
+  const carried = definition.apps.filter((a) => definition.recoveryApps.includes(a.name));
+  return carried.map((app) => {
+    const calls = app.grants.calls.filter((callee) => definition.recoveryApps.includes(callee));
+    return calls.length === app.grants.calls.length ? app : { ...app, grants: { ...app.grants, calls } };
+  });
 }
 
 const encoder = new TextEncoder();

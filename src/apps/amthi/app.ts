@@ -4,7 +4,7 @@
  * namespace `amt` (AmtStateStore, every access an NVRAM syscall; every update one atomic commit).
  * End-of-POST is the kernel's platform fact, read before each message; pre-boot-only commands are
  * refused once it is set. It also serves the BIOS extension's MEBX client over the same state (pre-boot
- * only). No authority beyond its grant (the AMTHI and MEBX clients, NVRAM `amt`).
+ * only), and tells mkhi the MEBX feature settings (`getMebxSettings`, for the FWCAPS feature state). No authority beyond its grant (the AMTHI and MEBX clients, NVRAM `amt`).
  */
 import { AmtStateStore, HASH_ALGORITHM, isAmtStateError, type HashAlgorithm } from '../../amt-state/index.js';
 import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
@@ -64,6 +64,10 @@ export default defineApp({
             throw isAmtStateError(error, 'VME_ERR_AMT_STATE_ARGUMENT') ? new AppError('invalid-argument', error.message) : error;
           });
           return {};
+        },
+        getMebxSettings: async () => {
+          const { amtEnabled, features } = await (await ready()).state.mebx();
+          return { amtEnabled, sol: features.sol, ider: features.ider, kvm: features.kvm };
         },
       },
       onHostMessage: async (client, bytes) => {

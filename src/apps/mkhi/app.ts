@@ -3,11 +3,17 @@
  * implementation (src/protocols/mkhi) over the kernel's platform facts — firmware version from the
  * verified manifest, booted partition, SKU — records End-of-POST as a platform fact (capability
  * `platform:end-of-post`), turns GLOBAL_RESET into a host power reset, reports the firmware status
- * words, counts boots in its NVRAM namespace. No authority beyond its grant.
+ * words, counts boots in its NVRAM namespace. The FWCAPS feature state follows the MEBX settings,
+ * asked from amthi (capability `call:amthi`, NFTP only) before each FWCAPS message. No authority
+ * beyond its grant.
  */
 import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
-import { createMkhiServer, firmwareStatus, type MkhiServer } from '../../protocols/mkhi/index.js';
+import { createMkhiServer, firmwareStatus, MKHI_GROUP, type FeatureName, type MkhiServer } from '../../protocols/mkhi/index.js';
+import { AMTHI_INTERFACE } from '../amthi/interface.js';
 import { MKHI_INTERFACE } from './interface.js';
+
+/** How long an FWCAPS answer waits for amthi before reporting no AMT (well inside the kernel's request deadline). */
+const AMTHI_WAIT_MS = 1000;
 
 const BOOT_COUNT = 'boot-count';
 
@@ -24,14 +30,36 @@ async function countBoot(context: AppContext): Promise<number> {
   }
 }
 
+/**
+ * The FWCAPS feature bits from amthi's MEBX settings: AMT while AMT is enabled, KVM while AMT is
+ * enabled and KVM is on. No AMT when this firmware has no amthi (recovery), no grant to call it, or
+ * amthi does not answer (unavailable, refusing, or slower than AMTHI_WAIT_MS): MKHI keeps serving.
+ */
+async function amtFeatures(context: AppContext): Promise<FeatureName[]> {
+  if (!context.platform.apps.includes('amthi') || !context.capabilities.includes('call:amthi')) return [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), AMTHI_WAIT_MS);
+  });
+  try {
+    const settings = await Promise.race([context.client(AMTHI_INTERFACE).getMebxSettings({}), timeout]);
+    if (!settings?.amtEnabled) return [];
+    return settings.kvm ? ['amt', 'kvm'] : ['amt'];
+  } catch {
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The MKHI server over this instance's view of the platform; side effects queue as kernel requests. */
-function mkhiServer(context: AppContext, facts: { endOfPost: boolean }, effects: (() => Promise<unknown>)[]): MkhiServer {
+function mkhiServer(context: AppContext, facts: { endOfPost: boolean; features: readonly FeatureName[] }, effects: (() => Promise<unknown>)[]): MkhiServer {
   const { platform } = context;
   return createMkhiServer({
     platform: {
       firmware: { version: platform.firmwareVersion },
       partition: platform.partition,
-      features: platform.apps.includes('amthi') ? ['amt'] : [],
+      features: () => facts.features,
       firmwareUpdateEnabled: platform.partition === 'NFTP',
       isEndOfPost: () => facts.endOfPost,
     },
@@ -49,7 +77,7 @@ export default defineApp({
     const started = performance.now();
     const { platform } = context;
     const bootCount = await countBoot(context);
-    const facts = { endOfPost: false };
+    const facts: { endOfPost: boolean; features: readonly FeatureName[] } = { endOfPost: false, features: [] };
     const effects: (() => Promise<unknown>)[] = [];
     const server = mkhiServer(context, facts, effects);
     return {
@@ -61,8 +89,10 @@ export default defineApp({
       },
       // The kernel's End-of-POST fact is read before each message (a host reset clears it) and
       // written before the reply leaves, so the BIOS never sees END_OF_POST acknowledged first.
+      // The feature bits are asked from amthi before each FWCAPS message (MEBX may have changed them).
       onHostMessage: async (_client, bytes) => {
         facts.endOfPost = (await context.platformFacts()).endOfPost;
+        if (bytes[0] === MKHI_GROUP.fwcaps) facts.features = await amtFeatures(context);
         const reply = server.handle(bytes);
         for (const effect of effects.splice(0)) {
           await effect().catch((error: unknown) => {

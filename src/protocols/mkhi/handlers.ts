@@ -44,7 +44,7 @@ const getEopState: MkhiHandler = (_body, { platform }) =>
  */
 const getRule: MkhiHandler = (body, { platform }) => {
   const { ruleId } = m.GetRuleRequest.parse(body);
-  const features = platform.features.reduce((word, name) => (word | (1 << FEATURE_BIT[name])) >>> 0, 0);
+  const features = platform.features().reduce((word, name) => (word | (1 << FEATURE_BIT[name])) >>> 0, 0);
   const data = ruleId === FWCAPS_RULE.fwSku || ruleId === FWCAPS_RULE.featureState ? features
     : ruleId === FWCAPS_RULE.fwUpdate ? (platform.firmwareUpdateEnabled ? 1 : 0) : undefined;
   if (data === undefined) return { result: MKHI_RESULT.invalidParams };

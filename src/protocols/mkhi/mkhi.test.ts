@@ -15,7 +15,8 @@ function rig() {
     firmware: { version: '16.1.27.2225', recoveryVersion: '16.1.25.2000' },
     partition: 'NFTP' as const,
     partitionRanges: { FTPR: { start: 0x3000, end: 0x13000 }, NFTP: { start: 0x13000, end: 0x33000 } },
-    features: ['amt', 'kvm', 'tls'] as k.FeatureName[],
+    featureList: ['amt', 'kvm', 'tls'] as k.FeatureName[],
+    features: () => platform.featureList,
     firmwareUpdateEnabled: true,
     isEndOfPost: () => platform.endOfPost,
   };
@@ -66,8 +67,8 @@ test('GET_FW_VERSION golden reply: header with the response bit, then minor-firs
     '0100' + '1000' + 'b108' + '1b00'); // FITC: same as code
 });
 
-test('FWCAPS GET_RULE golden replies; unknown rule is INVALID_PARAMS', () => {
-  const { server } = rig();
+test('FWCAPS GET_RULE golden replies; unknown rule is INVALID_PARAMS; the feature bits are asked per message', () => {
+  const { server, platform } = rig();
   assert.equal(hex(server.handle(msg('getRule', Uint8Array.of(0x20, 0, 0, 0)))),
     '03820000' + // FWCAPS, 0x02 | response, result 0
     '20000000' + // rule id 0x20 (feature state)
@@ -75,6 +76,9 @@ test('FWCAPS GET_RULE golden replies; unknown rule is INVALID_PARAMS', () => {
     '04002400'); // bits 2 AMT, 18 KVM, 21 TLS = 0x00240004
   assert.equal(hex(server.handle(msg('getRule', Uint8Array.of(7, 0, 0, 0)))), '03820000' + '07000000' + '04' + '01000000');
   assert.equal(hex(server.handle(msg('getRule', Uint8Array.of(0x1d, 0, 0, 0)))), '03820085');
+  platform.featureList = ['tls'];
+  assert.equal(hex(server.handle(msg('getRule', Uint8Array.of(0x20, 0, 0, 0)))), '03820000' + '20000000' + '04' + '00002000');
+  assert.equal(hex(server.handle(msg('getRule', Uint8Array.of(0, 0, 0, 0)))), '03820000' + '00000000' + '04' + '00002000');
 });
 
 test('GET_BOOT_PARTITION_INFO reports RO = FTPR and RW = NFTP', () => {

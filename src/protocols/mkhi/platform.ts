@@ -8,8 +8,8 @@ export interface MkhiPlatform {
   readonly partition: 'FTPR' | 'NFTP';
   /** ME-region offsets of the two code partitions, for GET_BOOT_PARTITION_INFO. */
   readonly partitionRanges?: { readonly FTPR: PartitionRange; readonly NFTP: PartitionRange };
-  /** Features this firmware carries (FWCAPS feature bits). */
-  readonly features: readonly FeatureName[];
+  /** Features reported by FWCAPS (feature bits), asked at every GET_RULE: the engine may follow settings that change at run time. */
+  features(): readonly FeatureName[];
   readonly firmwareUpdateEnabled: boolean;
   isEndOfPost(): boolean;
 }
