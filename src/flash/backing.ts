@@ -16,6 +16,7 @@
 import { openSync, closeSync, fstatSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import { FlashRangeError, SimulatedPowerLoss, type FlashOperation } from './errors.js';
 import { VmeError } from '../common/errors.js';
+import { PowerLossInjector, tornPrefixFromCount } from '../common/power-loss.js';
 
 export const SECTOR_SIZE = 0x1000;
 
@@ -144,13 +145,15 @@ export interface FaultOptions {
  * Wraps a backing and cuts the power during the (failAfter + 1)-th write or erase. Counting is
  * deterministic: every write and every erase call counts as one operation, reads do not. After the
  * power loss every further call throws SimulatedPowerLoss too (the device is off); reopen the inner
- * store to model the next boot.
+ * store to model the next boot. The counting and the torn prefix are the shared
+ * `PowerLossInjector` (src/common/power-loss.ts); a torn erase lands as a byte prefix of 0xFF.
  */
 export class FaultInjectingBacking implements FlashBacking {
-  #completed = 0;
-  #tripped = false;
+  readonly #power: PowerLossInjector;
 
-  constructor(readonly inner: FlashBacking, readonly options: FaultOptions) {}
+  constructor(readonly inner: FlashBacking, readonly options: FaultOptions) {
+    this.#power = new PowerLossInjector(options.failAfter);
+  }
 
   get size(): number {
     return this.inner.size;
@@ -158,11 +161,11 @@ export class FaultInjectingBacking implements FlashBacking {
 
   /** Writes and erases completed so far (the torn one is not counted). */
   get operationCount(): number {
-    return this.#completed;
+    return this.#power.completed;
   }
 
   get powerLost(): boolean {
-    return this.#tripped;
+    return this.#power.lost;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -187,23 +190,14 @@ export class FaultInjectingBacking implements FlashBacking {
 
   #operate(operation: 'write' | 'erase', offset: number, length: number, torn: (n: number) => void, whole: () => void): void {
     this.#checkPower(operation, offset, length);
-    if (this.#completed >= this.options.failAfter) {
-      this.#tripped = true;
-      const n = this.#tornLength(length);
+    this.#power.run(whole, (index) => {
+      const n = tornPrefixFromCount(this.options.tornBytes, length);
       torn(n);
-      throw new SimulatedPowerLoss(this.#completed, operation, offset, n, length);
-    }
-    whole();
-    this.#completed += 1;
-  }
-
-  #tornLength(length: number): number {
-    const want = this.options.tornBytes;
-    const n = want === undefined ? Math.floor(length / 2) : typeof want === 'number' ? want : want(length);
-    return Math.max(0, Math.min(length, Math.floor(n)));
+      return new SimulatedPowerLoss(index, operation, offset, n, length);
+    });
   }
 
   #checkPower(operation: FlashOperation | 'sync', offset: number, length: number): void {
-    if (this.#tripped) throw new SimulatedPowerLoss(this.#completed, operation, offset, 0, length);
+    this.#power.ensurePower(() => new SimulatedPowerLoss(this.#power.completed, operation, offset, 0, length));
   }
 }

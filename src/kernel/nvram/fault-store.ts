@@ -2,7 +2,10 @@
  * A store wrapper that simulates power loss: after `failAfter` completed write/erase calls, the next
  * one is torn (a prefix of its bytes, or of its sectors for an erase, reaches the inner store) and
  * throws `SimulatedPowerLoss`; every later call throws too, as the power is off. Deterministic.
+ * The counting, the torn prefix and the power-off state are the shared `PowerLossInjector`
+ * (src/common/power-loss.ts, also behind the flash layer's `FaultInjectingBacking`).
  */
+import { PowerLossInjector, tornPrefixFromFraction } from '../../common/power-loss.js';
 import { SimulatedPowerLoss } from './errors.js';
 import type { PartitionStore } from './store.js';
 
@@ -17,10 +20,11 @@ export interface FaultPlan {
 }
 
 export class FaultInjectingStore implements PartitionStore {
-  #completed = 0;
-  #dead = false;
+  readonly #power: PowerLossInjector;
 
-  constructor(readonly inner: PartitionStore, readonly plan: FaultPlan) {}
+  constructor(readonly inner: PartitionStore, readonly plan: FaultPlan) {
+    this.#power = new PowerLossInjector(plan.failAfter);
+  }
 
   get size(): number {
     return this.inner.size;
@@ -32,58 +36,48 @@ export class FaultInjectingStore implements PartitionStore {
 
   /** Write/erase calls completed so far (use with failAfter = Infinity to size a workload). */
   get completedOperations(): number {
-    return this.#completed;
+    return this.#power.completed;
   }
 
   /** Whether the simulated power loss has happened. */
   get tripped(): boolean {
-    return this.#dead;
+    return this.#power.lost;
   }
 
   read(offset: number, length: number): Uint8Array {
-    this.#checkPower('write', 0);
+    this.#checkPower('write');
     return this.inner.read(offset, length);
   }
 
   write(offset: number, data: Uint8Array): void {
-    this.#checkPower('write', 0);
-    if (this.#completed === this.plan.failAfter) {
-      const landed = Math.floor(this.#fraction() * data.length);
+    this.#checkPower('write');
+    this.#power.run(() => this.inner.write(offset, data), (index) => {
+      const landed = tornPrefixFromFraction(this.#fraction(index), data.length);
       if (landed > 0) this.inner.write(offset, data.subarray(0, landed));
-      this.#trip('write', landed);
-    }
-    this.inner.write(offset, data);
-    this.#completed++;
+      return new SimulatedPowerLoss(index, 'write', landed);
+    });
   }
 
   erase(offset: number, length: number): void {
-    this.#checkPower('erase', 0);
-    if (this.#completed === this.plan.failAfter) {
-      const sectors = Math.floor(this.#fraction() * (length / this.sectorSize));
-      if (sectors > 0) this.inner.erase(offset, sectors * this.sectorSize);
-      this.#trip('erase', sectors * this.sectorSize);
-    }
-    this.inner.erase(offset, length);
-    this.#completed++;
+    this.#checkPower('erase');
+    this.#power.run(() => this.inner.erase(offset, length), (index) => {
+      const landed = tornPrefixFromFraction(this.#fraction(index), length, this.sectorSize);
+      if (landed > 0) this.inner.erase(offset, landed);
+      return new SimulatedPowerLoss(index, 'erase', landed);
+    });
   }
 
   sync(): void {
-    this.#checkPower('write', 0);
+    this.#checkPower('write');
     this.inner.sync?.();
   }
 
-  #fraction(): number {
+  #fraction(operationIndex: number): number {
     const f = this.plan.tornFraction ?? 0.5;
-    const value = typeof f === 'function' ? f(this.#completed) : f;
-    return Math.min(Math.max(value, 0), 0.999999);
+    return typeof f === 'function' ? f(operationIndex) : f;
   }
 
-  #checkPower(operation: 'write' | 'erase', landed: number): void {
-    if (this.#dead) throw new SimulatedPowerLoss(this.#completed, operation, landed);
-  }
-
-  #trip(operation: 'write' | 'erase', landed: number): never {
-    this.#dead = true;
-    throw new SimulatedPowerLoss(this.#completed, operation, landed);
+  #checkPower(operation: 'write' | 'erase'): void {
+    this.#power.ensurePower(() => new SimulatedPowerLoss(this.#power.completed, operation, 0));
   }
 }
