@@ -2,8 +2,7 @@
  * Renders the generated part of docs/reference/mebx.md from the declarations; a test keeps the
  * file in step. Regenerate: `node dist/src/protocols/mebx/reference-doc.js --write`.
  */
-import { fileURLToPath } from 'node:url';
-import { writeGenerated } from '../pthi/reference-doc.js';
+import { writeGeneratedOnCli } from '../../codec/doc-section.js';
 import { MEBX_COMMAND, MEBX_RESPONSE_BIT, MEBX_STATUS, PASSWORD_RULE, type MebxCommandName, type PasswordRuleName } from './constants.js';
 import { MebxHeader } from './messages.js';
 import { PASSWORD_RULE_TEXT } from './password-rules.js';
@@ -38,4 +37,4 @@ export function renderMebxReference(): string {
 
 export const MEBX_DOC = new URL('../../../../docs/reference/mebx.md', import.meta.url);
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) writeGenerated(MEBX_DOC, renderMebxReference());
+writeGeneratedOnCli(import.meta.url, MEBX_DOC, renderMebxReference);

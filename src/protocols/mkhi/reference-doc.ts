@@ -2,8 +2,7 @@
  * Renders the generated part of docs/reference/mkhi.md from the declarations; a test keeps the
  * file in step. Regenerate: `node dist/src/protocols/mkhi/reference-doc.js --write`.
  */
-import { fileURLToPath } from 'node:url';
-import { writeGenerated } from '../pthi/reference-doc.js';
+import { writeGeneratedOnCli } from '../../codec/doc-section.js';
 import { MKHI_COMMAND, MKHI_RESPONSE_BIT, MKHI_RESULT, type MkhiCommandName } from './constants.js';
 import { MkhiHeader } from './messages.js';
 import { MKHI_MESSAGES, MKHI_PRE_BOOT_ONLY } from './table.js';
@@ -36,4 +35,4 @@ export function renderMkhiReference(): string {
 
 export const MKHI_DOC = new URL('../../../../docs/reference/mkhi.md', import.meta.url);
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) writeGenerated(MKHI_DOC, renderMkhiReference());
+writeGeneratedOnCli(import.meta.url, MKHI_DOC, renderMkhiReference);

@@ -1,12 +1,12 @@
 // Keeps docs/reference/pthi.md in step with the PTHI declarations (like errors.test.ts for errors).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readGenerated } from '../../codec/doc-section.js';
 import { PTHI_COMMAND } from './constants.js';
-import { PTHI_DOC, generatedPart, renderPthiReference } from './reference-doc.js';
+import { PTHI_DOC, renderPthiReference } from './reference-doc.js';
 
 test('docs/reference/pthi.md matches the declarations (regenerate: node dist/src/protocols/pthi/reference-doc.js --write)', () => {
-  assert.equal(generatedPart(readFileSync(PTHI_DOC, 'utf8')), renderPthiReference().trim());
+  assert.equal(readGenerated(PTHI_DOC), renderPthiReference().trim());
 });
 
 test('the reference has one section per command', () => {

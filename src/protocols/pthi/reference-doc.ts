@@ -2,15 +2,11 @@
  * Renders the generated part of docs/reference/pthi.md from the declarations (tables, layouts,
  * policy); a test keeps the file in step. Regenerate: `node dist/src/protocols/pthi/reference-doc.js --write`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { writeGeneratedOnCli } from '../../codec/doc-section.js';
 import { AMT_STATUS, PTHI_COMMAND, PTHI_RESPONSE_FLAG, type PthiCommandName } from './constants.js';
 import { PthiHeader, PthiResponseHeader } from './messages.js';
 import { PTHI_PRE_BOOT_ONLY } from './pre-boot.js';
 import { PTHI_MESSAGES } from './table.js';
-
-export const BEGIN = '<!-- BEGIN GENERATED: do not edit by hand -->';
-export const END = '<!-- END GENERATED -->';
 
 const hex8 = (n: number): string => `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
 
@@ -40,23 +36,6 @@ export function renderPthiReference(): string {
   ].join('\n');
 }
 
-/** The text between the markers of a reference doc. */
-export function generatedPart(doc: string): string {
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (start < 0 || end < start) throw new Error('reference doc has no generated section markers');
-  return doc.slice(start + BEGIN.length, end).trim();
-}
-
-/** Rewrites the generated section of the doc at `path` with `generated`. */
-export function writeGenerated(path: URL, generated: string): void {
-  const doc = readFileSync(path, 'utf8');
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${path.pathname} has no generated section markers`);
-  writeFileSync(path, `${doc.slice(0, start + BEGIN.length)}\n\n${generated}\n\n${doc.slice(end)}`);
-}
-
 export const PTHI_DOC = new URL('../../../../docs/reference/pthi.md', import.meta.url);
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) writeGenerated(PTHI_DOC, renderPthiReference());
+writeGeneratedOnCli(import.meta.url, PTHI_DOC, renderPthiReference);
