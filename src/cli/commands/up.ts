@@ -60,6 +60,9 @@ export function ensurePlatform(paths: StatePaths, log: (line: string) => void): 
 }
 
 async function up(opts: UpOptions): Promise<void> {
+  // Listen for Ctrl-C before anything else: a signal during boot then shuts down gracefully after
+  // it, and "press Ctrl-C" is only ever printed once the handler is in place.
+  const stopSignal = waitForStopSignal();
   const paths = statePaths(opts.state);
   const say = (line: string): void => { if (!opts.quiet && !opts.json) process.stderr.write(`vme up: ${line}\n`); };
   const created = ensurePlatform(paths, say);
@@ -73,7 +76,7 @@ async function up(opts: UpOptions): Promise<void> {
   });
   const bootMs = performance.now() - started;
   if (opts.console) {
-    await runConsole(machine, say);
+    await runConsole(machine, say, stopSignal);
     await machine.shutdown();
     flash.close();
     return;
@@ -87,7 +90,7 @@ async function up(opts: UpOptions): Promise<void> {
   process.exitCode = machine.engine.state === 'operational' ? EXIT.ok : machine.engine.state === 'down' ? EXIT.failure : EXIT.degraded;
   if (!opts.once && machine.engine.state !== 'down') {
     say('running; press Ctrl-C to shut down');
-    await waitForStopSignal();
+    await stopSignal;
     say('shutting down');
   }
   await machine.shutdown();
@@ -142,7 +145,7 @@ const CONSOLE_ESCAPE = 0x1d;
  * Attaches this terminal to the host's serial port (raw mode when it is a TTY): POST, MEBX (Ctrl-P
  * during POST, or --mebx) and the OS shell are typed into directly. Resolves on Ctrl-] or a signal.
  */
-async function runConsole(machine: Machine, say: (line: string) => void): Promise<void> {
+async function runConsole(machine: Machine, say: (line: string) => void, stopSignal: Promise<void>): Promise<void> {
   say('console attached to the host serial port; Ctrl-P during POST enters MEBX; Ctrl-] shuts down');
   const stdin = process.stdin;
   const raw = stdin.isTTY;
@@ -162,7 +165,7 @@ async function runConsole(machine: Machine, say: (line: string) => void): Promis
   stdin.on('data', onInput);
   stdin.resume();
   if (machine.engine.state !== 'down') machine.host.powerOn();
-  await Promise.race([left, waitForStopSignal()]);
+  await Promise.race([left, stopSignal]);
   stdin.off('data', onInput);
   stdin.pause();
   if (raw) stdin.setRawMode(false);
