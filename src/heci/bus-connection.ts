@@ -5,7 +5,7 @@
  * control"; Linux client.c `mei_cl_tx_flow_ctrl_creds`]
  */
 import { VmeError } from '../common/errors.js';
-import { copyBytes, joinBytes } from './bytes.js';
+import { copyBytes, MessageAssembly } from './bytes.js';
 import { encodeFragment, type MeiHeader } from './header.js';
 import { encodeHbm } from './hbm.js';
 
@@ -51,8 +51,7 @@ export class BusConnection implements HeciConnection {
   #creditGranted = false;
   #busy = false;
   #hostCredits = 0;
-  #assembly: Uint8Array[] = [];
-  #assemblyBytes = 0;
+  readonly #assembly: MessageAssembly;
   readonly #outgoing: Uint8Array[] = [];
   readonly #flowControlFrame: Uint8Array;
 
@@ -62,6 +61,7 @@ export class BusConnection implements HeciConnection {
     readonly hostAddress: number,
     private readonly options: ConnectionOptions,
   ) {
+    this.#assembly = new MessageAssembly(client.maxMessageBytes);
     this.#flowControlFrame = encodeFragment(0, 0, encodeHbm('flowControl', { meAddress, hostAddress }), true);
   }
 
@@ -83,9 +83,8 @@ export class BusConnection implements HeciConnection {
   /** One fragment from the host; returns the violation that must end the connection, if any. */
   receiveFragment(header: MeiHeader, payload: Uint8Array): HostViolation | undefined {
     if (!this.#creditGranted) return 'writeWithoutCredit';
-    if (this.#assemblyBytes + payload.length > this.client.maxMessageBytes) return 'overLength';
-    this.#assembly.push(copyBytes(payload));
-    this.#assemblyBytes += payload.length;
+    if (this.#assembly.length + payload.length > this.client.maxMessageBytes) return 'overLength';
+    this.#assembly.append(payload);
     if (header.messageComplete) this.#complete();
     return undefined;
   }
@@ -119,15 +118,12 @@ export class BusConnection implements HeciConnection {
   /** Ends the connection: drops partial input and queued output (bounded state is freed at once). */
   close(): void {
     this.#open = false;
-    this.#assembly = [];
-    this.#assemblyBytes = 0;
+    this.#assembly.clear(true);
     this.#outgoing.length = 0;
   }
 
   #complete(): void {
-    const message = joinBytes(this.#assembly, this.#assemblyBytes);
-    this.#assembly = [];
-    this.#assemblyBytes = 0;
+    const message = this.#assembly.take();
     this.#creditGranted = false;
     this.#busy = true;
     const served = (): void => {

@@ -4,7 +4,6 @@
  * header slot plus ceil(length/4) data slots, so the largest fragment is depth×4 − 4 bytes.
  * [brief me-internals §3.1 "Slot arithmetic"; Linux hw-me.c `mei_me_count_full_read_slots`]
  */
-import { allocate } from './bytes.js';
 import { MEI_HEADER_BYTES, MEI_HEADER_MAX_LENGTH, readHeaderWord, unpackMeiHeader } from './header.js';
 
 const ZEROS = new Uint8Array(4);
@@ -19,6 +18,8 @@ export class CircularBuffer {
   readonly depth: number;
   /** The slots as bytes (slot n = bytes 4n..4n+3, little-endian), so fragments move with two copies at most. */
   readonly #slots: Uint8Array;
+  /** Where a fragment that wraps past the end is read out contiguously (reused: see `read`). */
+  readonly #unwrapped: Uint8Array;
   #readPointer = 0;
   #writePointer = 0;
 
@@ -32,6 +33,7 @@ export class CircularBuffer {
     }
     this.depth = depth;
     this.#slots = new Uint8Array(depth * 4);
+    this.#unwrapped = new Uint8Array(depth * 4);
   }
 
   /** The largest fragment payload: the header shares the buffer (depth×4 − 4), capped by the 9-bit length. */
@@ -76,8 +78,9 @@ export class CircularBuffer {
 
   /**
    * Pops one fragment; a header whose length needs more slots than are filled is `corrupt` (the
-   * buffer is then reset). The frame may be a view of the buffer: it is lent to the reader until
-   * the next write, so a reader copies what it keeps.
+   * buffer is then reset). The frame may be a view of the buffer (or of a scratch area for a
+   * fragment that wraps): it is lent to the reader until the next read or write, so a reader
+   * copies what it keeps.
    */
   read(): BufferRead {
     const filled = this.filledSlots;
@@ -100,7 +103,7 @@ export class CircularBuffer {
 
   #copyOut(byteOffset: number, length: number): Uint8Array {
     if (byteOffset + length <= this.#slots.length) return this.#slots.subarray(byteOffset, byteOffset + length);
-    const out = allocate(length);
+    const out = this.#unwrapped.subarray(0, length);
     const first = this.#slots.length - byteOffset;
     out.set(this.#slots.subarray(byteOffset, byteOffset + first));
     if (first < length) out.set(this.#slots.subarray(0, length - first), first);

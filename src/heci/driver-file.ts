@@ -6,7 +6,7 @@
  * drivers/misc/mei/main.c `mei_write`/`mei_read`/`mei_ioctl_connect_client`, client.c]
  */
 import { fail, MeiErrnoError, type ErrnoName } from './errno.js';
-import { copyBytes, joinBytes } from './bytes.js';
+import { copyBytes, MessageAssembly } from './bytes.js';
 import { encodeFragment, type MeiHeader } from './header.js';
 import { CONNECT_STATUS, encodeHbm, HBM_STATUS, type HbmFields } from './hbm.js';
 import type { EnumeratedClient, MeiHostDriver } from './host-driver.js';
@@ -48,8 +48,7 @@ export class MeiFile {
   #flowControlFrame: Uint8Array | undefined;
   #engineCredits = 0;
   #creditGranted = false;
-  #assembly: Uint8Array[] = [];
-  #assemblyBytes = 0;
+  #assembly = new MessageAssembly();
   #assemblyOverflow = false;
   #notificationPending = false;
   readonly #transmitQueue: Uint8Array[] = [];
@@ -89,6 +88,7 @@ export class MeiFile {
     }
     this.state = 'connected';
     this.#client = client;
+    this.#assembly = new MessageAssembly(client.maxMessageLength);
     this.#flowControlFrame = encodeFragment(0, 0, encodeHbm('flowControl', { meAddress: client.meAddress, hostAddress }), true);
     this.#grantCredit();
     this.#flush();
@@ -186,11 +186,8 @@ export class MeiFile {
   receiveFragment(header: MeiHeader, payload: Uint8Array): boolean {
     const client = this.#client;
     if (this.state !== 'connected' || client === undefined || header.meAddress !== this.meAddress || !this.#creditGranted) return false;
-    if (this.#assemblyOverflow || this.#assemblyBytes + payload.length > client.maxMessageLength) this.#assemblyOverflow = true;
-    else {
-      this.#assembly.push(copyBytes(payload));
-      this.#assemblyBytes += payload.length;
-    }
+    if (this.#assemblyOverflow || this.#assembly.length + payload.length > client.maxMessageLength) this.#assemblyOverflow = true;
+    else this.#assembly.append(payload);
     if (header.messageComplete) this.#complete();
     return true;
   }
@@ -218,9 +215,8 @@ export class MeiFile {
   // ---- internals ----
 
   #complete(): void {
-    const entry: Received = this.#assemblyOverflow ? { errno: 'EMSGSIZE' } : { message: joinBytes(this.#assembly, this.#assemblyBytes) };
-    this.#assembly = [];
-    this.#assemblyBytes = 0;
+    const entry: Received = this.#assemblyOverflow ? { errno: 'EMSGSIZE' } : { message: this.#assembly.take() };
+    this.#assembly.clear();
     this.#assemblyOverflow = false;
     this.#creditGranted = false;
     const reader = this.#readers.first();
@@ -265,8 +261,7 @@ export class MeiFile {
     this.#client = undefined;
     this.#engineCredits = 0;
     this.#creditGranted = false;
-    this.#assembly = [];
-    this.#assemblyBytes = 0;
+    this.#assembly.clear(true);
     this.#transmitQueue.length = 0;
     this.#received.length = 0;
     const errno: ErrnoName = state === 'closed' ? 'EBADF' : 'ENODEV';

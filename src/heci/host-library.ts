@@ -11,6 +11,7 @@
  * await mei.close();
  */
 import { connect as connectSocket, type Socket } from 'node:net';
+import { allocate } from './bytes.js';
 import { errnoName, MeiErrnoError } from './errno.js';
 import type { ConnectResult } from './driver-file.js';
 import {
@@ -86,7 +87,7 @@ export class MeiDevice {
    * @throws MeiErrnoError as `send`, then as `receive`
    */
   request(message: Uint8Array, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Uint8Array> {
-    const payload = new Uint8Array(WAIT_REQUEST.size + message.length);
+    const payload = allocate(WAIT_REQUEST.size + message.length); // fully written: timeout, then message
     WAIT_REQUEST.serialize({ timeoutMs }, payload);
     payload.set(message, WAIT_REQUEST.size);
     return this.#call('request', payload);

@@ -6,6 +6,7 @@
  * docs/design/0005-heci.md "Socket protocol".
  */
 import { bytes, struct, u16, u32, u8 } from '../codec/index.js';
+import { allocate } from './bytes.js';
 import { uuidLe } from './uuid.js';
 
 /** The frame header, declared once. */
@@ -54,7 +55,7 @@ export interface DeviceFrame {
 
 /** Serializes one frame. */
 export function encodeDeviceFrame(operation: number, tag: number, payload: Uint8Array = new Uint8Array(0), errno = 0): Uint8Array {
-  const frame = new Uint8Array(DEVICE_FRAME_HEADER_BYTES + payload.length);
+  const frame = allocate(DEVICE_FRAME_HEADER_BYTES + payload.length); // every byte is written below
   DEVICE_FRAME.serialize({ operation, errno, tag, length: payload.length }, frame);
   frame.set(payload, DEVICE_FRAME_HEADER_BYTES);
   return frame;
