@@ -1,5 +1,5 @@
 // Booting whole platforms (default manifest, real workers): boot log from ROM into kernel, mkhi, NVRAM on flash, degraded modes, power gating.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,24 +8,19 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import type { BuiltPlatform } from '../src/image/build.js';
 import { bootEngine, type Engine, type EngineOptions } from '../src/engine/index.js';
-import { AppHostPool, Scheduler } from '../src/kernel/index.js';
+import { Scheduler } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
 import { MKHI_INTERFACE } from '../src/apps/mkhi/interface.js';
-import { waitFor } from './support/engine.js';
+import { engineFixture, waitFor } from './support/engine.js';
 
 const MKHI = '8e6a6715-9abc-4043-88ef-9e39c6f63e0f';
 const ME_BASE = 0x3000;
 const MFS = ME_BASE + 0x181000;
-const pool = new AppHostPool({ pingTimeoutMs: 200 });
-const engines: Engine[] = [];
+const { pool, engines } = engineFixture();
 let platform: BuiltPlatform;
 
 before(() => {
   platform = testPlatform();
-});
-after(async () => {
-  await Promise.all(engines.map((e) => e.shutdown()));
-  await pool.close();
 });
 
 async function boot(flash: MemoryBacking, options: EngineOptions = {}, fuses = platform.fuses): Promise<Engine> {

@@ -3,13 +3,12 @@
 // fact that pre-boot-only commands obey, PTHI answers from the NVRAM AMT state, host-based
 // configuration persisting across an engine reboot, unprovision, refusals, recovery firmware, and
 // the FWCAPS feature state following the MEBX settings (mkhi asks amthi).
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import type { BuiltPlatform } from '../src/image/build.js';
 import { bootEngine, type Engine } from '../src/engine/index.js';
-import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
 import { AMT_STATUS, PTHI_COMMAND as C } from '../src/protocols/pthi/index.js';
 import { reply, request } from '../src/protocols/pthi/testing.js';
@@ -18,19 +17,15 @@ import { MebxClient, MEBX_CLIENT_UUID } from '../src/protocols/mebx/index.js';
 import { AMTHI_INTERFACE } from '../src/apps/amthi/interface.js';
 import { MKHI_INTERFACE } from '../src/apps/mkhi/interface.js';
 import { uuidWireBytes } from '../src/apps/amthi/platform.js';
+import { engineFixture } from './support/engine.js';
 
 const MKHI = '8e6a6715-9abc-4043-88ef-9e39c6f63e0f';
 const AMTHI = '12f80028-b4b7-4b2d-aca8-46e0ff65814c';
-const pool = new AppHostPool({ pingTimeoutMs: 200 });
-const engines: Engine[] = [];
+const { pool, engines } = engineFixture();
 let platform: BuiltPlatform;
 
 before(() => {
   platform = testPlatform();
-});
-after(async () => {
-  await Promise.all(engines.map((e) => e.shutdown()));
-  await pool.close();
 });
 
 async function boot(flash = new MemoryBacking(platform.image), counter = new MemoryCounter()): Promise<Engine> {

@@ -8,17 +8,12 @@
  */
 import type { PageLocation } from '../devices/index.js';
 import type { AppManifest } from '../me/app-manifest.js';
-import type { AppHostPool } from './app-host-pool.js';
-import { AppSlot, type AppModuleEntry, type AppStatus } from './app-slot.js';
+import { AppSlot, type AppModuleEntry, type AppStatus, type SlotEnvironment } from './app-slot.js';
 import { mintCapabilities } from './capabilities.js';
 import { KernelError, kernelFail } from './errors.js';
 import { checkCall, checkReply } from './interfaces.js';
-import type { PlatformInfo } from './protocol.js';
-import type { Scheduler } from './scheduler.js';
 import { serveSyscall, type AppServices } from './services.js';
 import { classifySyscallError } from './syscall-faults.js';
-import type { RestartPolicy } from './supervisor.js';
-import type { Trace } from './trace.js';
 
 /** App code available to this build, by app name. */
 export type AppRegistry = Readonly<Record<string, AppModuleEntry>>;
@@ -26,16 +21,9 @@ export type AppRegistry = Readonly<Record<string, AppModuleEntry>>;
 /** The pseudo-caller name of in-process kernel clients (status tools, tests). */
 export const KERNEL_CALLER = 'kernel';
 
-export interface KernelEnvironment {
-  readonly pool: AppHostPool;
-  readonly platformNumber: number;
-  readonly trace: Trace;
-  readonly scheduler: Scheduler;
-  readonly policy: RestartPolicy;
-  readonly requestDeadlineMs: number;
-  readonly startDeadlineMs?: number;
+/** What a kernel is built from: everything its app slots need, plus the app code and services. */
+export interface KernelEnvironment extends Omit<SlotEnvironment, 'syscall'> {
   readonly registry: AppRegistry;
-  platformInfo(): PlatformInfo;
   /** The services an app's non-call syscalls are served from. */
   servicesFor(app: AppManifest): AppServices;
 }

@@ -1,4 +1,6 @@
 /** Helpers for whole-engine tests: build a platform once, boot it with a private worker pool, wait for conditions. */
+import { after } from 'node:test';
+import { AppHostPool, type AppHostPoolOptions } from '../../src/kernel/index.js';
 import { waitUntil } from './wait.js';
 import { MemoryBacking } from '../../src/flash/index.js';
 import { testPlatform } from '../../src/image/testing.js';
@@ -27,3 +29,13 @@ export const waitFor = (predicate: () => boolean, timeoutMs = 5000, what = 'cond
 
 /** The state of one app of an engine. */
 export const appState = (engine: Engine, name: string): string | undefined => engine.apps.find((a) => a.name === name)?.state;
+
+/** A test file's worker pool and the engines its tests boot; all are shut down after the file's tests. */
+export function engineFixture(poolOptions: AppHostPoolOptions = { pingTimeoutMs: 200 }): { pool: AppHostPool; engines: Engine[] } {
+  const fixture = { pool: new AppHostPool(poolOptions), engines: [] as Engine[] };
+  after(async () => {
+    await Promise.all(fixture.engines.map((engine) => engine.shutdown()));
+    await fixture.pool.close();
+  });
+  return fixture;
+}
