@@ -2,6 +2,9 @@
 import { VmeError } from '../common/errors.js';
 import type { FirmwareVersion } from '../me/index.js';
 
+/** The firmware version the CLI builds when none is given: the AMT 16.1 profile's (as its `Server` header says). */
+export const DEFAULT_FIRMWARE_VERSION_TEXT = '16.1.27.2225';
+
 /** `a.b.c.d` with each part 0..65535. */
 export function parseVersion(text: string): FirmwareVersion {
   const parts = text.split('.').map((p) => (/^\d{1,5}$/.test(p) ? Number(p) : NaN));

@@ -12,13 +12,13 @@ import { readFuses, fusesPathFor } from '../../platform/fuses.js';
 import { loadManifestDefinition } from '../../me/app-manifest.js';
 import { DEFAULT_PLATFORM_ID } from '../../me/firmware-build.js';
 import { PLATFORM_ID } from '../../me/code-partition.js';
-import type { FirmwareVersion } from '../../me/manifest.js';
 import { FileBacking } from '../../flash/backing.js';
 import { FlashController } from '../../flash/controller.js';
 import { romBoot, type RomState } from '../../rom/index.js';
 import { writeFileAtomic } from '../../image/files.js';
 import { packFirmware, applyUpdate, versionText, UPDATE_MASTER, type UpdateResult, type UpdateProgress } from '../../firmware/index.js';
 import { emit } from '../output.js';
+import { DEFAULT_FIRMWARE_VERSION_TEXT, parseCount, parseVersion } from '../parse.js';
 
 interface PackOptions {
   keys: string;
@@ -55,19 +55,6 @@ interface UpdateCommandResult extends UpdateResult {
 
 const usage = (message: string): VmeError => new VmeError('VME_ERR_USAGE', message);
 
-function parseVersion(text: string): FirmwareVersion {
-  const parts = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)?.slice(1).map(Number);
-  if (!parts || parts.some((n) => n > 0xffff)) throw usage(`--firmware-version must be A.B.C.D with each part 0..65535 (got ${text})`);
-  const [major = 0, minor = 0, hotfix = 0, build = 0] = parts;
-  return { major, minor, hotfix, build };
-}
-
-function parseSvn(text: string): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n > 0xffffffff) throw usage(`--svn must be an integer 0..4294967295 (got ${text})`);
-  return n;
-}
-
 function readInput(path: string, what: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
@@ -79,7 +66,7 @@ function readInput(path: string, what: string): Uint8Array {
 function runPack(opts: PackOptions): PackResult {
   if (!PLATFORM_ID.test(opts.platformId)) throw usage(`--platform-id must be 1-16 printable ASCII characters (got ${JSON.stringify(opts.platformId)})`);
   const version = parseVersion(opts.firmwareVersion);
-  const svn = parseSvn(opts.svn);
+  const svn = parseCount(opts.svn, '--svn');
   const definition = opts.manifest ? loadManifestDefinition(opts.manifest) : loadManifestDefinition();
   const bytes = packFirmware({ keys: loadKeys(opts.keys), definition, platformId: opts.platformId, version, svn, raiseSvnFloor: opts.raiseFloor ?? false });
   writeFileAtomic(opts.out, bytes);
@@ -134,7 +121,7 @@ export function registerFirmware(program: Command): void {
     .option('--keys <dir>', 'development key directory holding the firmware signing key (see: vme keys init)', DEFAULT_KEYS_DIR)
     .requiredOption('--out <file>', 'where to write the package (written atomically)')
     .option('--platform-id <id>', 'platform the firmware is bound to (must equal the fuse file\'s platformId)', DEFAULT_PLATFORM_ID)
-    .option('--firmware-version <A.B.C.D>', 'firmware version written into both manifests (named like `vme image build`; -V/--version is vme\'s own)', '1.0.0.1')
+    .option('--firmware-version <A.B.C.D>', 'firmware version written into both manifests (named like `vme image build`; -V/--version is vme\'s own)', DEFAULT_FIRMWARE_VERSION_TEXT)
     .option('--svn <n>', 'security version (manifest SVN and anti-rollback ARB SVN); must be >= the fuse floor to install', '1')
     .option('--raise-floor', 'ask the updater to raise the fuse floor to --svn once both partitions are written (old firmware then stops booting)')
     .option('--manifest <file>', 'application manifest definition (JSON, vme-manifests/1; default: manifests/default.json)')

@@ -6,7 +6,7 @@ import { loadKeys, DEFAULT_KEYS_DIR, readFuses, writeFusesAtomic, fusesPathFor, 
 import { loadManifestDefinition, DEFAULT_MANIFESTS_PATH, DEFAULT_PLATFORM_ID } from '../../me/index.js';
 import { buildPlatform, bootImage, inspectImage, readImageFile, writeFileAtomic } from '../../image/index.js';
 import { emit, parseSize, selfCommand } from '../output.js';
-import { parseVersion, parseCount } from '../parse.js';
+import { parseVersion, parseCount, DEFAULT_FIRMWARE_VERSION_TEXT } from '../parse.js';
 import { renderBoot, renderInspect } from './image-render.js';
 
 interface BuildOptions {
@@ -78,7 +78,7 @@ export function registerImage(program: Command): void {
     .addOption(new Option('--size <size>', 'flash size').choices(['8M', '16M']).default('8M'))
     .option('--keys <dir>', 'development keys (from `vme keys init`)', DEFAULT_KEYS_DIR)
     .option('--platform-id <id>', 'platform the firmware is bound to (1-16 printable ASCII)', DEFAULT_PLATFORM_ID)
-    .option('--firmware-version <a.b.c.d>', 'firmware version in the manifests', '16.1.27.2225')
+    .option('--firmware-version <a.b.c.d>', 'firmware version in the manifests', DEFAULT_FIRMWARE_VERSION_TEXT)
     .option('--firmware-svn <n>', 'security version of the firmware (manifest SVN and ARB SVN)', '1')
     .option('--svn-floor <n>', 'anti-rollback floor burnt into the fuses (default: the firmware SVN)')
     .option('--manifest <file>', 'application manifest definition (default: manifests/default.json)')

@@ -16,6 +16,7 @@ import { Machine } from '../../machine/index.js';
 import { RealTimeClock } from '../../host/index.js';
 import { EXIT } from '../../common/errors.js';
 import { emit, selfCommand } from '../output.js';
+import { parseVersion, DEFAULT_FIRMWARE_VERSION_TEXT } from '../parse.js';
 
 interface UpOptions {
   state: string;
@@ -51,7 +52,7 @@ export function ensurePlatform(paths: StatePaths, log: (line: string) => void): 
   }
   if (!existsSync(paths.image) || !existsSync(paths.fuses)) {
     log(`building a signed 8 MiB platform image ${paths.image}`);
-    const built = buildPlatform({ sizeBytes: 8 * 1024 * 1024, keys: loadKeys(paths.keys), definition: loadManifestDefinition(), version: { major: 16, minor: 1, hotfix: 27, build: 2225 } });
+    const built = buildPlatform({ sizeBytes: 8 * 1024 * 1024, keys: loadKeys(paths.keys), definition: loadManifestDefinition(), version: parseVersion(DEFAULT_FIRMWARE_VERSION_TEXT) });
     writeFileAtomic(paths.image, built.image);
     writeFusesAtomic(paths.fuses, built.fuses);
     created.push('image', 'fuses');
