@@ -7,6 +7,7 @@
 import { FlashController, type FlashBacking } from '../flash/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import type { AppManifest } from '../me/app-manifest.js';
+import { versionText } from '../me/manifest.js';
 import { bootLocatedRegion, type RomBootResult } from '../rom/index.js';
 import { JsonFileCounter, MemoryCounter, type MonotonicCounter } from '../kernel/nvram/index.js';
 import { Kernel, KernelBootLog, PlatformFacts, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
@@ -72,7 +73,7 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const nvramOk = !(nvram instanceof Error);
   const apps = firmware.apps.map((a) => a.name);
   const platform: PlatformInfo = {
-    platformId: firmware.platformId, firmwareVersion: `${firmware.version.major}.${firmware.version.minor}.${firmware.version.hotfix}.${firmware.version.build}`,
+    platformId: firmware.platformId, firmwareVersion: versionText(firmware.version),
     svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps,
     ...(await platformIdentity(devices.crypto, rom.controller, apps)),
   };

@@ -5,7 +5,7 @@
  */
 import { VmeError } from '../common/errors.js';
 import type { CodePartitionName } from '../me/code-partition.js';
-import type { FirmwareVersion } from '../me/manifest.js';
+import { versionText, type FirmwareVersion } from '../me/manifest.js';
 import { verifyCodePartition, type PartitionVerdict, type RomFuses, type VerifiedFirmware } from '../rom/verify.js';
 import { parsePackage } from './package.js';
 
@@ -22,7 +22,7 @@ export interface VerifiedPackage {
   partitions: Record<CodePartitionName, VerifiedPartition>;
 }
 
-export const versionText = (v: FirmwareVersion): string => `${v.major}.${v.minor}.${v.hotfix}.${v.build}`;
+export { versionText };
 
 /** The typed error for a refused partition: names the partition, the check, expected vs actual. */
 export function refusal(verdict: PartitionVerdict, origin: string): VmeError {

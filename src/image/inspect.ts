@@ -4,7 +4,7 @@
  * Each section is read independently, so a broken structure is reported and the rest still shown.
  */
 import { parseDescriptor, findFmap, parseGbeRegion, parseFirmwareVolume, MASTER_NAMES, type Descriptor, type RegionName } from '../flash/index.js';
-import { parseMeRegion, parseCodePartition, KEY_BLOCK_OFFSET, KEY_BLOCK_LENGTH, type CodePartitionName } from '../me/index.js';
+import { parseMeRegion, parseCodePartition, versionText, KEY_BLOCK_OFFSET, KEY_BLOCK_LENGTH, type CodePartitionName } from '../me/index.js';
 import { sha256, toHex } from '../crypto/index.js';
 import { verifyCodePartition, type RomFuses, type RomCheck } from '../rom/index.js';
 import type { VmeError } from '../common/errors.js';
@@ -46,8 +46,6 @@ export interface InspectReport {
   code: CodePartitionReport[];
   errors: SectionError[];
 }
-
-const versionText = (v: { major: number; minor: number; hotfix: number; build: number }): string => `${v.major}.${v.minor}.${v.hotfix}.${v.build}`;
 
 /** Inspect `image`; with `fuses`, signature status is judged against the fused key as the ROM does. */
 export function inspectImage(image: Uint8Array, fuses?: RomFuses): InspectReport {

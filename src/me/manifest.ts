@@ -67,6 +67,9 @@ export interface FirmwareVersion {
   build: number;
 }
 
+/** `major.minor.hotfix.build`, as MEInfo and the manifests' readers print it. */
+export const versionText = (v: FirmwareVersion): string => `${v.major}.${v.minor}.${v.hotfix}.${v.build}`;
+
 export type Mn2HeaderValue = ReturnType<typeof Mn2Header.parse>;
 type Mn2Field = Extract<keyof typeof Mn2Header.fields, string>;
 

@@ -10,7 +10,7 @@ import { VmeError, type ErrorCode } from '../common/errors.js';
 import { sha256, reversed, bytesEqual, toHex, publicKeyFromBlock, verifySha256LE } from '../crypto/index.js';
 import { parseCpd } from '../me/cpd.js';
 import { parseCodePartitionFiles, USAGE_BIT, type CodePartitionName, type ParsedCodePartition } from '../me/code-partition.js';
-import { KEY_BLOCK_OFFSET, KEY_BLOCK_LENGTH, Mn2Header, Mn2Flags, signedParts, type FirmwareVersion } from '../me/manifest.js';
+import { KEY_BLOCK_OFFSET, KEY_BLOCK_LENGTH, Mn2Header, Mn2Flags, signedParts, type FirmwareVersion, versionText } from '../me/manifest.js';
 import type { PartitionInfo, SignedPackageInfo } from '../me/extensions.js';
 import { checkAppManifest, checkAppSet, checkKernelConfig, type AppManifest, type KernelConfig } from '../me/app-manifest.js';
 import { JsonChecker } from '../me/json-check.js';
@@ -115,8 +115,6 @@ function checkManifestShape(v: Verification, parsed: ParsedCodePartition): { par
   v.log.pass('manifest', `$MN2 version ${versionText(parsed.manifest.version)}, ${parsed.manifest.header.size * 4} bytes, ${parsed.manifest.extensions.raw.length} extensions`, { offset: at });
   return { partitionInfo, packageInfo: signedPackageInfo };
 }
-
-const versionText = (x: FirmwareVersion): string => `${x.major}.${x.minor}.${x.hotfix}.${x.build}`;
 
 function checkKey(v: Verification, parsed: ParsedCodePartition): void {
   v.check = 'key';

@@ -11,6 +11,7 @@ import {
   CodeVersionsResponse, AmtVersionEntry, decodeAnsiString,
 } from '../protocols/pthi/index.js';
 import { MKHI_UUID, AMTHI_UUID, mkhiRequest, pthiRequest } from './heci-requests.js';
+import { versionText } from '../me/manifest.js';
 
 export interface FirmwareStatus {
   version: string;
@@ -42,7 +43,6 @@ export interface PlatformStatus {
 
 const PROVISIONING = ['pre-provisioning', 'in-provisioning', 'post-provisioning'];
 const CONTROL = ['none', 'client', 'admin'];
-const versionOf = (v: { major: number; minor: number; hotfix: number; build: number }): string => `${v.major}.${v.minor}.${v.hotfix}.${v.build}`;
 
 async function withSession<T>(device: string, uuid: string, body: (mei: MeiDevice) => Promise<T>): Promise<T> {
   const mei = await MeiDevice.open(device);
@@ -60,8 +60,8 @@ async function readFirmware(mei: MeiDevice): Promise<FirmwareStatus> {
     GetRuleResponse.parse(await mkhiRequest(mei, MKHI_COMMAND.getRule.group, MKHI_COMMAND.getRule.command, GetRuleRequest.serialize({ ruleId }))).ruleData;
   const featureWord = await rule(FWCAPS_RULE.featureState);
   return {
-    version: versionOf({ major: v.codeMajor, minor: v.codeMinor, hotfix: v.codeHotfix, build: v.codeBuild }),
-    recoveryVersion: versionOf({ major: v.recoveryMajor, minor: v.recoveryMinor, hotfix: v.recoveryHotfix, build: v.recoveryBuild }),
+    version: versionText({ major: v.codeMajor, minor: v.codeMinor, hotfix: v.codeHotfix, build: v.codeBuild }),
+    recoveryVersion: versionText({ major: v.recoveryMajor, minor: v.recoveryMinor, hotfix: v.recoveryHotfix, build: v.recoveryBuild }),
     features: (Object.keys(FEATURE_BIT) as FeatureName[]).filter((name) => (featureWord >>> FEATURE_BIT[name]) & 1),
     firmwareUpdate: (await rule(FWCAPS_RULE.fwUpdate)) === 1,
   };

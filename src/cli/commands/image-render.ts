@@ -1,5 +1,6 @@
 /** Human-readable text for `vme image verify` and `vme image inspect`. */
 import { formatBootLog } from '../../rom/index.js';
+import { versionText } from '../../me/index.js';
 import type { ImageBootResult, InspectReport } from '../../image/index.js';
 
 const hex = (n: number, width = 6): string => `0x${n.toString(16).toUpperCase().padStart(width, '0')}`;
@@ -13,7 +14,7 @@ export function table(head: string[], rows: string[][]): string {
 
 export function renderBoot(boot: ImageBootResult): string {
   const fw = boot.firmware;
-  const v = fw ? `${fw.version.major}.${fw.version.minor}.${fw.version.hotfix}.${fw.version.build}` : '';
+  const v = fw ? versionText(fw.version) : '';
   const summary = boot.state === 'down'
     ? 'result: DOWN — no partition passed every check; the engine stays down'
     : `result: ${boot.state.toUpperCase()} — boots ${boot.partition} firmware ${v} (SVN ${fw?.svn ?? '?'}, ARB SVN ${fw?.arbSvn ?? '?'}) for ${fw?.platformId ?? '?'}; apps: ${fw?.apps.map((a) => a.name).join(', ') ?? ''}`;
