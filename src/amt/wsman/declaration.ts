@@ -5,6 +5,7 @@
  * all derive from these declarations (aesthetics lessons 9, 12).
  */
 import type { AmtPrincipal } from '../auth/index.js';
+import type { DevicePort } from './device.js';
 import type { PlatformFacts } from './facts.js';
 import type { RealmName } from './realms.js';
 import type { EndpointReference } from './request.js';
@@ -38,6 +39,8 @@ export interface WsmanContext {
   /** The HTTP Digest realm (`AMT_GeneralSettings.DigestRealm`). */
   readonly digestRealm: string;
   readonly principal: AmtPrincipal;
+  /** Host power, the clock, and queued actions (performed after the reply's state is persisted). */
+  readonly device: DevicePort;
 }
 
 export interface MethodResult {

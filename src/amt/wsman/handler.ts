@@ -8,6 +8,7 @@ import type { AmtHandler, AmtRequest, AmtResponse } from '../http/index.js';
 import { assertAmtRealm } from '../auth/index.js';
 import { renderFault, renderReply } from './envelope.js';
 import { DEFAULT_ENUMERATION_OPTIONS, EnumerationContexts, type EnumerationOptions } from './enumerations.js';
+import { RecordingDevice, type DevicePort } from './device.js';
 import type { PlatformFacts } from './facts.js';
 import { WsmanFault, type FaultName } from './faults.js';
 import { DEFAULT_WSMAN_LIMITS, type WsmanLimits } from './limits.js';
@@ -27,6 +28,16 @@ export interface WsmanHandlerOptions {
   readonly enumerations?: Partial<EnumerationOptions>;
   /** Where reply MessageIDs come from (one counter per device). */
   readonly messageIds?: MessageIdCounter;
+  /** What handlers observe and ask of the platform; default a `RecordingDevice` (nothing happens). */
+  readonly device?: DevicePort;
+  /**
+   * Runs after a successful dispatch, before the reply is sent: the AMT app persists the state the
+   * request changed and performs the queued device actions here. A rejection becomes
+   * wsman:InternalError (the app must have rolled its state back).
+   */
+  readonly afterDispatch?: () => Promise<void>;
+  /** Runs after a dispatch that faulted: the app drops staged state changes and queued actions. */
+  readonly afterFault?: () => void;
 }
 
 export interface WsmanHandler extends AmtHandler {
@@ -44,14 +55,15 @@ export function createWsmanHandler(options: WsmanHandlerOptions): WsmanHandler {
   const limits = { ...DEFAULT_WSMAN_LIMITS, ...options.limits };
   const messageIds = options.messageIds ?? new MessageIdCounter();
   const enumerations = new EnumerationContexts({ ...DEFAULT_ENUMERATION_OPTIONS, clock: Date.now, ...options.enumerations });
+  const device = options.device ?? new RecordingDevice();
   const dispatcher: Dispatcher = {
     registry: options.registry, enumerations,
-    context: (principal) => ({ state: options.state, facts: options.facts, digestRealm: options.realm, principal }),
+    context: (principal) => ({ state: options.state, facts: options.facts, digestRealm: options.realm, principal, device }),
   };
   const fault = (name: FaultName, relatesTo: string | undefined): AmtResponse =>
     ({ kind: 'wsman', status: 400, body: renderFault(name, relatesTo, messageIds.next()) });
 
-  const handler = (request: AmtRequest): AmtResponse => {
+  const handler = async (request: AmtRequest): Promise<AmtResponse> => {
     if (request.path !== '/wsman') return { kind: 'page', status: 404, message: 'Not Found.' };
     if (request.method !== 'POST') return { kind: 'page', status: 400, message: 'Bad Request.' };
     let parsed;
@@ -63,9 +75,11 @@ export function createWsmanHandler(options: WsmanHandlerOptions): WsmanHandler {
     }
     try {
       const result = dispatch(dispatcher, parsed, request.principal);
+      await options.afterDispatch?.();
       const header = { action: result.action, relatesTo: parsed.messageId, messageId: messageIds.next(), resourceUri: result.resourceUri };
       return { kind: 'wsman', status: 200, body: renderReply(header, result.prefixes, result.body) };
     } catch (error) {
+      options.afterFault?.();
       return fault(error instanceof WsmanFault ? error.fault : 'internalError', parsed.messageId);
     }
   };

@@ -1,6 +1,7 @@
 /** Test helpers for the WS-Man layer: platform facts, a handler over in-memory state, request envelopes, XML shape. */
 import type { AmtResponse } from '../http/index.js';
 import type { ClassDeclaration } from './declaration.js';
+import { RecordingDevice } from './device.js';
 import { DEFAULT_CHASSIS, type PlatformFacts } from './facts.js';
 import { createAmtClassRegistry } from './classes/index.js';
 import { createWsmanHandler, type WsmanHandler, type WsmanHandlerOptions } from './handler.js';
@@ -21,15 +22,18 @@ export const TEST_FACTS: PlatformFacts = {
 export interface TestWsman {
   readonly handler: WsmanHandler;
   readonly state: InMemoryWsmanState;
+  /** Records the actions handlers queue; set its power state and clock in tests. */
+  readonly device: RecordingDevice;
   /** POSTs `xml` to /wsman as `user` holding `realms` (default: every realm, like the built-in admin). */
   call(xml: string | Uint8Array, realms?: readonly string[], user?: string): Promise<{ status: number; body: string }>;
 }
 
 export function createTestWsman(options: { extra?: readonly ClassDeclaration[] } & Partial<WsmanHandlerOptions> = {}): TestWsman {
   const state = new InMemoryWsmanState();
-  const handler = createWsmanHandler({ registry: createAmtClassRegistry(options.extra), state, facts: TEST_FACTS, realm: TEST_WSMAN_REALM, ...options });
+  const device = new RecordingDevice();
+  const handler = createWsmanHandler({ registry: createAmtClassRegistry(options.extra), state, facts: TEST_FACTS, realm: TEST_WSMAN_REALM, device, ...options });
   return {
-    handler, state,
+    handler, state, device,
     call: async (xml, realms = ALL_REALM_NAMES, user = 'admin') => {
       const response: AmtResponse = await handler({
         method: 'POST', path: '/wsman', headers: new Map(), body: typeof xml === 'string' ? Buffer.from(xml) : xml,

@@ -1,0 +1,50 @@
+/**
+ * The device seam of the WS-Man layer: what a class handler may observe of the platform beyond
+ * its state slots (host power, the clock) and the actions it may ask for (power the host, commit
+ * staged settings). Class code stays synchronous: `act` only queues; whoever owns the handler
+ * (the AMT app) performs the queued actions after the request's state is persisted and before the
+ * reply is sent (`WsmanHandlerOptions.afterDispatch`). `RecordingDevice` is the in-memory
+ * implementation for tests and for running the layer alone.
+ */
+
+/** Host power as CIM_AssociatedPowerManagementService.PowerState numbers it (brief §3.3). */
+export const CIM_POWER_STATE = { on: 2, sleepLight: 3, sleepDeep: 4, powerCycleSoft: 5, offHard: 6, hibernate: 7, offSoft: 8, powerCycleHard: 9, masterBusReset: 10, softReset: 14 } as const;
+
+/** Host power requests the engine's `host:power` line understands (src/kernel/services.ts HOST_REQUESTS). */
+export type HostPowerRequest = 'on' | 'off' | 'reset' | 'cycle' | 'sleep';
+
+/** Something a handler asks the device to do once the request's state is safe in NVRAM. */
+export type DeviceAction =
+  | { readonly kind: 'power'; readonly request: HostPowerRequest }
+  /** AMT_SetupAndConfigurationService.CommitChanges: staged settings (TLS, ...) take effect. */
+  | { readonly kind: 'commit' }
+  /** Provisioning changed (activated or unprovisioned): accounts, TLS identity and listeners follow. */
+  | { readonly kind: 'provisioning-changed' };
+
+export interface DevicePort {
+  /** The host's power state as last observed, a `CIM_POWER_STATE` number. */
+  hostPowerState(): number;
+  /** Queues `action`; performed after state is persisted, in the order queued. */
+  act(action: DeviceAction): void;
+  /** Engine clock, ms since the epoch (injectable in tests). */
+  now(): number;
+}
+
+/** Records actions instead of performing them; power state and clock settable by the test. */
+export class RecordingDevice implements DevicePort {
+  readonly actions: DeviceAction[] = [];
+  powerState: number = CIM_POWER_STATE.on;
+  clock: () => number = Date.now;
+
+  hostPowerState(): number {
+    return this.powerState;
+  }
+
+  act(action: DeviceAction): void {
+    this.actions.push(action);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+}
