@@ -1,7 +1,7 @@
 /**
  * The host-control capability's requests, served by a `Host`. The kernel (src/kernel/services.ts)
- * lets an app with grant `host:power` ask for on/off/reset/cycle/sleep; the platform wires that
- * port here. Each power word maps to its RequestPowerStateChange number, declared once.
+ * lets an app with grant `host:power` ask for on/off/reset/cycle/sleep and with `host:boot` set the
+ * next POST's one-time boot device; the platform wires that port here. Each power word maps to its RequestPowerStateChange number, declared once.
  */
 import { VmeError } from '../common/errors.js';
 import type { Host } from './host.js';
@@ -16,7 +16,7 @@ export const HOST_CONTROL_POWER = {
   sleep: CIM_POWER_STATE.sleepDeep,
 } as const;
 
-export type HostControlLine = 'power' | 'serial' | 'framebuffer';
+export type HostControlLine = 'power' | 'boot' | 'serial' | 'framebuffer';
 
 /**
  * Serves one host-control request; true when the host accepted it. Serial open/close and
@@ -24,11 +24,23 @@ export type HostControlLine = 'power' | 'serial' | 'framebuffer';
  * @throws VmeError only for errors other than the host's own refusals (a bug).
  */
 export function serveHostControl(host: Host, line: HostControlLine, request: string): boolean {
+  if (line === 'boot') return setOneTimeBoot(host, request);
   if (line !== 'power') return line === 'serial' ? request === 'open' || request === 'close' : request === 'attach' || request === 'detach';
   const value = (HOST_CONTROL_POWER as Record<string, number>)[request];
   if (value === undefined) return false;
   try {
     host.requestPowerState(value, 'management');
+    return true;
+  } catch (error) {
+    if (error instanceof VmeError && error.code.startsWith('VME_ERR_HOST_')) return false;
+    throw error;
+  }
+}
+
+/** `host:boot`: the next POST boots once from `request` ('none' clears); false for a device the host refuses. */
+function setOneTimeBoot(host: Host, request: string): boolean {
+  try {
+    host.setOneTimeBoot(request === 'none' ? undefined : request);
     return true;
   } catch (error) {
     if (error instanceof VmeError && error.code.startsWith('VME_ERR_HOST_')) return false;

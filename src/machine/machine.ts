@@ -8,7 +8,7 @@
 import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js';
 import type { FlashBacking } from '../flash/index.js';
 import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } from '../heci/index.js';
-import { SimulatedHost, serveHostControl, type HostClock, type SimulatedHostOptions } from '../host/index.js';
+import { SimulatedHost, serveHostControl, type HostClock, type HostControlLine, type SimulatedHostOptions } from '../host/index.js';
 import type { HostPorts } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
@@ -33,7 +33,7 @@ class HostControlRelay implements HostPorts {
 
   constructor(private readonly notify: (kind: string, detail: string) => void) {}
 
-  hostControl(app: string, control: 'power' | 'serial' | 'framebuffer', request: string): boolean {
+  hostControl(app: string, control: HostControlLine, request: string): boolean {
     this.notify('host-control', `${app}: ${control} ${request}`);
     return this.host ? serveHostControl(this.host, control, request) : false;
   }

@@ -14,7 +14,7 @@ export const MANIFESTS_FORMAT = 'vme-manifests/1';
 export const APP_NAME = /^[a-z][a-z0-9_]{0,7}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-export const HOST_CONTROLS = ['power', 'serial', 'framebuffer'] as const;
+export const HOST_CONTROLS = ['power', 'boot', 'serial', 'framebuffer'] as const;
 export type HostControl = (typeof HOST_CONTROLS)[number];
 /** Platform facts an app may be granted to set (every app may read them). */
 export const PLATFORM_FACTS = ['end-of-post'] as const;

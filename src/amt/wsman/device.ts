@@ -7,22 +7,24 @@
  * implementation for tests and for running the layer alone.
  */
 
-/** Host power as CIM_AssociatedPowerManagementService.PowerState numbers it (brief §3.3). */
-export const CIM_POWER_STATE = { on: 2, sleepLight: 3, sleepDeep: 4, powerCycleSoft: 5, offHard: 6, hibernate: 7, offSoft: 8, powerCycleHard: 9, masterBusReset: 10, softReset: 14 } as const;
-
 /** Host power requests the engine's `host:power` line understands (src/kernel/services.ts HOST_REQUESTS). */
 export type HostPowerRequest = 'on' | 'off' | 'reset' | 'cycle' | 'sleep';
+
+/** Devices the `host:boot` line can make the next POST boot from once (src/host/boot-order.ts names); 'none' clears. */
+export type BootTarget = 'none' | 'disk' | 'pxe' | 'cd' | 'ider-cd' | 'ider-floppy';
 
 /** Something a handler asks the device to do once the request's state is safe in NVRAM. */
 export type DeviceAction =
   | { readonly kind: 'power'; readonly request: HostPowerRequest }
+  /** The next host boot (only) uses this device: AMT_BootSettingData / boot-config role applied at the power action. */
+  | { readonly kind: 'boot-override'; readonly target: BootTarget }
   /** AMT_SetupAndConfigurationService.CommitChanges: staged settings (TLS, ...) take effect. */
   | { readonly kind: 'commit' }
   /** Provisioning changed (activated or unprovisioned): accounts, TLS identity and listeners follow. */
   | { readonly kind: 'provisioning-changed' };
 
 export interface DevicePort {
-  /** The host's power state as last observed, a `CIM_POWER_STATE` number. */
+  /** The host's power state as last observed, a CIM PowerState number (2 on, 4 sleep, 7 hibernate, 8 off; brief §3.3). */
   hostPowerState(): number;
   /** Queues `action`; performed after state is persisted, in the order queued. */
   act(action: DeviceAction): void;
@@ -33,7 +35,7 @@ export interface DevicePort {
 /** Records actions instead of performing them; power state and clock settable by the test. */
 export class RecordingDevice implements DevicePort {
   readonly actions: DeviceAction[] = [];
-  powerState: number = CIM_POWER_STATE.on;
+  powerState = 2;
   clock: () => number = Date.now;
 
   hostPowerState(): number {

@@ -4,7 +4,7 @@ export { createClassRegistry, type ClassRegistry, type RegisteredClass } from '.
 export { AMT_CLASSES, createAmtClassRegistry, GENERAL_SETTINGS, PROVISIONING, CONFIGURATION_NONCE, type GeneralSettingsState, type ProvisioningStatus } from './classes/index.js';
 export type { ClassDeclaration, Instance, MethodDecl, MethodResult, OperationDecl, PropertyDecl, PropertyType, PropertyValue, WsmanContext } from './declaration.js';
 export { OPERATION_NAMES, type OperationName } from './declaration.js';
-export { CIM_POWER_STATE, RecordingDevice, type DeviceAction, type DevicePort, type HostPowerRequest } from './device.js';
+export { RecordingDevice, type BootTarget, type DeviceAction, type DevicePort, type HostPowerRequest } from './device.js';
 export { InMemoryWsmanState, type StateSlot, type WsmanState } from './state.js';
 export { DEFAULT_CHASSIS, type ChassisFacts, type PlatformFacts } from './facts.js';
 export { FAULTS, WsmanFault, type FaultName, type FaultSpec } from './faults.js';
