@@ -105,7 +105,7 @@ test('dispatch faults: unknown class, unknown action, unsupported operation, Enu
     assert.equal(reply.status, 400);
     assert.equal(subcode(reply.body), expected, xml.slice(0, 200));
   }
-  const page = await wsman.handler({ method: 'POST', path: '/other', headers: new Map(), body: new Uint8Array(), principal: { user: 'a', realms: [] }, transport: 'http', remote: { address: '127.0.0.1', port: 1 } });
+  const page = await wsman.handler({ method: 'POST', path: '/other', headers: new Map(), body: new Uint8Array(), principal: { user: 'a', realms: [] }, transport: 'http', origin: 'network', remote: { address: '127.0.0.1', port: 1 } });
   assert.deepEqual(page, { kind: 'page', status: 404, message: 'Not Found.' });
 });
 

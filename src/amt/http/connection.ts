@@ -6,7 +6,7 @@
 import type { VmeError } from '../../common/errors.js';
 import type { RemoteEndpoint } from '../auth/index.js';
 import type { AmtHttpCore } from './core.js';
-import type { AmtTransport } from './handler.js';
+import type { AmtOrigin, AmtTransport } from './handler.js';
 import { HttpRequestParser, type HttpRequest } from './request-parser.js';
 import { CONTINUE_BYTES } from './response-writer.js';
 import { tooLarge } from './request-head.js';
@@ -20,6 +20,8 @@ export interface ConnectionIo {
 export interface ConnectionContext {
   readonly transport: AmtTransport;
   readonly remote: RemoteEndpoint;
+  /** Default 'network'; 'local' for channels tunnelled from the host (LME). */
+  readonly origin?: AmtOrigin;
 }
 
 export class AmtHttpConnection {

@@ -79,7 +79,7 @@ export class AmtHttpCore {
     });
     if (outcome.kind === 'challenge') return { bytes: unauthorizedReply(outcome.wwwAuthenticate, this.#context()), close: true };
     const response = await this.#handler({
-      method: request.method, path, headers: request.headers, body: request.body, principal: outcome.principal, transport: context.transport, remote: context.remote,
+      method: request.method, path, headers: request.headers, body: request.body, principal: outcome.principal, transport: context.transport, origin: context.origin ?? 'network', remote: context.remote,
     });
     return this.#serialize(response);
   }

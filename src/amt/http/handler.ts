@@ -6,6 +6,8 @@
 import type { AmtPrincipal, RemoteEndpoint } from '../auth/index.js';
 
 export type AmtTransport = 'http' | 'tls';
+/** Where a connection came from: the network (16992/16993) or the host through LMS/LME (APF over HECI). */
+export type AmtOrigin = 'network' | 'local';
 
 export interface AmtRequest {
   readonly method: string;
@@ -16,6 +18,7 @@ export interface AmtRequest {
   readonly body: Uint8Array;
   readonly principal: AmtPrincipal;
   readonly transport: AmtTransport;
+  readonly origin: AmtOrigin;
   readonly remote: RemoteEndpoint;
 }
 

@@ -5,6 +5,7 @@
  * all derive from these declarations (aesthetics lessons 9, 12).
  */
 import type { AmtPrincipal } from '../auth/index.js';
+import type { AmtOrigin } from '../http/index.js';
 import type { DevicePort } from './device.js';
 import type { PlatformFacts } from './facts.js';
 import type { RealmName } from './realms.js';
@@ -39,6 +40,8 @@ export interface WsmanContext {
   /** The HTTP Digest realm (`AMT_GeneralSettings.DigestRealm`). */
   readonly digestRealm: string;
   readonly principal: AmtPrincipal;
+  /** 'local' when the request came from the host through LMS/LME (host-based setup is local only). */
+  readonly origin: AmtOrigin;
   /** Host power, the clock, and queued actions (performed after the reply's state is persisted). */
   readonly device: DevicePort;
 }

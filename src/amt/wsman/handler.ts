@@ -58,7 +58,7 @@ export function createWsmanHandler(options: WsmanHandlerOptions): WsmanHandler {
   const device = options.device ?? new RecordingDevice();
   const dispatcher: Dispatcher = {
     registry: options.registry, enumerations,
-    context: (principal) => ({ state: options.state, facts: options.facts, digestRealm: options.realm, principal, device }),
+    context: (principal, origin) => ({ state: options.state, facts: options.facts, digestRealm: options.realm, principal, origin, device }),
   };
   const fault = (name: FaultName, relatesTo: string | undefined): AmtResponse =>
     ({ kind: 'wsman', status: 400, body: renderFault(name, relatesTo, messageIds.next()) });
@@ -74,7 +74,7 @@ export function createWsmanHandler(options: WsmanHandlerOptions): WsmanHandler {
       return fault('internalError', undefined);
     }
     try {
-      const result = dispatch(dispatcher, parsed, request.principal);
+      const result = dispatch(dispatcher, parsed, request.principal, request.origin);
       await options.afterDispatch?.();
       const header = { action: result.action, relatesTo: parsed.messageId, messageId: messageIds.next(), resourceUri: result.resourceUri };
       return { kind: 'wsman', status: 200, body: renderReply(header, result.prefixes, result.body) };

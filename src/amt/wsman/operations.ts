@@ -5,6 +5,7 @@
  * reply body is built with AMT's prefixes. Every refusal is a WsmanFault.
  */
 import type { AmtPrincipal } from '../auth/index.js';
+import type { AmtOrigin } from '../http/index.js';
 import type { Instance, MethodDecl, OperationDecl, WsmanContext } from './declaration.js';
 import type { EnumerationContexts } from './enumerations.js';
 import { WsmanFault } from './faults.js';
@@ -27,13 +28,13 @@ export interface OperationResult {
 export interface Dispatcher {
   readonly registry: ClassRegistry;
   readonly enumerations: EnumerationContexts;
-  context(principal: AmtPrincipal): WsmanContext;
+  context(principal: AmtPrincipal, origin: AmtOrigin): WsmanContext;
 }
 
 type Target = { readonly kind: 'generic'; readonly op: GenericOperation } | { readonly kind: 'method'; readonly method: MethodDecl };
 
 /** Runs `request` for `principal`. @throws WsmanFault */
-export function dispatch(d: Dispatcher, request: WsmanRequest, principal: AmtPrincipal): OperationResult {
+export function dispatch(d: Dispatcher, request: WsmanRequest, principal: AmtPrincipal, origin: AmtOrigin = 'network'): OperationResult {
   if (request.resourceUri === undefined) throw new WsmanFault('destinationUnreachable', 'no ResourceURI');
   const cls = d.registry.byUri(request.resourceUri);
   if (cls === undefined) throw new WsmanFault('destinationUnreachable', `no class at ${request.resourceUri}`);
@@ -43,7 +44,7 @@ export function dispatch(d: Dispatcher, request: WsmanRequest, principal: AmtPri
   if (!realmAllows(principalRealms(principal.realms), required.realms)) {
     throw new WsmanFault('accessDenied', `${principal.user} holds none of ${required.realms.join(', ')} for ${cls.declaration.name}`);
   }
-  const context = d.context(principal);
+  const context = d.context(principal, origin);
   if (target.kind === 'method') return invoke(cls, target.method, context, request);
   return GENERIC[target.op](d, cls, context, request);
 }

@@ -1,5 +1,5 @@
 /** Test helpers for the WS-Man layer: platform facts, a handler over in-memory state, request envelopes, XML shape. */
-import type { AmtResponse } from '../http/index.js';
+import type { AmtOrigin, AmtResponse } from '../http/index.js';
 import type { ClassDeclaration } from './declaration.js';
 import { RecordingDevice } from './device.js';
 import { DEFAULT_CHASSIS, type PlatformFacts } from './facts.js';
@@ -25,7 +25,7 @@ export interface TestWsman {
   /** Records the actions handlers queue; set its power state and clock in tests. */
   readonly device: RecordingDevice;
   /** POSTs `xml` to /wsman as `user` holding `realms` (default: every realm, like the built-in admin). */
-  call(xml: string | Uint8Array, realms?: readonly string[], user?: string): Promise<{ status: number; body: string }>;
+  call(xml: string | Uint8Array, realms?: readonly string[], user?: string, origin?: AmtOrigin): Promise<{ status: number; body: string }>;
 }
 
 export function createTestWsman(options: { extra?: readonly ClassDeclaration[] } & Partial<WsmanHandlerOptions> = {}): TestWsman {
@@ -34,10 +34,10 @@ export function createTestWsman(options: { extra?: readonly ClassDeclaration[] }
   const handler = createWsmanHandler({ registry: createAmtClassRegistry(options.extra), state, facts: TEST_FACTS, realm: TEST_WSMAN_REALM, device, ...options });
   return {
     handler, state, device,
-    call: async (xml, realms = ALL_REALM_NAMES, user = 'admin') => {
+    call: async (xml, realms = ALL_REALM_NAMES, user = 'admin', origin: AmtOrigin = 'network') => {
       const response: AmtResponse = await handler({
         method: 'POST', path: '/wsman', headers: new Map(), body: typeof xml === 'string' ? Buffer.from(xml) : xml,
-        principal: { user, realms }, transport: 'http', remote: { address: '127.0.0.1', port: 40000 },
+        principal: { user, realms }, transport: 'http', origin, remote: { address: '127.0.0.1', port: 40000 },
       });
       if (response.kind !== 'wsman') throw new Error(`expected a wsman reply, got a ${response.status} page`);
       return { status: response.status, body: typeof response.body === 'string' ? response.body : Buffer.from(response.body).toString() };
