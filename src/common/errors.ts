@@ -86,6 +86,7 @@ export const ERROR_CODES = {
   // AMT network side (src/amt): HTTP framing, Digest users, TLS settings.
   VME_ERR_HTTP_MALFORMED: { meaning: 'An HTTP request on an AMT port is malformed (request line, header, framing or chunk syntax); the device answers 400 and closes the connection.', exit: EXIT.badInput },
   VME_ERR_HTTP_TOO_LARGE: { meaning: 'An HTTP request on an AMT port exceeds a limit (request line, header count or size, body size, pipelined requests); the device answers 400 and closes the connection.', exit: EXIT.badInput },
+  VME_ERR_AMT_ACTIVATION: { meaning: 'Activating AMT failed: the device is already activated, does not allow the control mode, or its setup method returned a non-zero ReturnValue (given in the message).', exit: EXIT.failure },
   VME_ERR_AMT_AUTH_CONFIG: { meaning: 'The Digest realm or user table is invalid (realm shape, empty or duplicate user, HA1 not 32 lower-case hex, empty access-realm name).', exit: EXIT.badInput },
   VME_ERR_AMT_TLS_CONFIG: { meaning: 'The AMT TLS settings are invalid: unknown profile, missing key or certificate, or mutual TLS without a trusted root.', exit: EXIT.badInput },
   // AMT WS-Management layer (src/amt/wsman): SOAP parsing, faults, class declarations.
@@ -94,6 +95,7 @@ export const ERROR_CODES = {
   VME_ERR_WSMAN_FAULT: { meaning: 'A WS-Man request was refused with a SOAP fault; the message names the subcode (e.g. AccessDenied, DestinationUnreachable, InvalidSelectors, ActionNotSupported).', exit: EXIT.failure },
   VME_ERR_WSMAN_DECLARATION: { meaning: 'A WS-Man class declaration is invalid (duplicate class or property, unknown realm or type, method without ReturnValue codes); found when the registry is built.', exit: EXIT.internal },
   // AMT provisioning state (src/amt-state).
+  VME_ERR_AMT_CLIENT: { meaning: 'A WS-Man exchange with an AMT device failed: connection refused or timed out, certificate pin mismatch, login refused, a SOAP fault, or a reply that is not SOAP.', exit: EXIT.failure },
   VME_ERR_AMT_STATE_CORRUPT: { meaning: 'A value of the AMT provisioning state in NVRAM fails validation (corrupted, tampered or from an unknown format).', exit: EXIT.failure },
   VME_ERR_AMT_STATE_ARGUMENT: { meaning: 'An AMT provisioning state update is invalid: unknown state or mode, over-long DNS suffix, bad certificate hash or unknown handle.', exit: EXIT.badInput },
   // HECI bus and MEI device (src/heci).
