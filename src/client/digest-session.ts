@@ -5,7 +5,7 @@
  * device certificate is accepted when it matches a pinned SHA-256 fingerprint or when the caller
  * explicitly opts out of checking (a self-signed device, as consoles configure for AMT).
  */
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
@@ -26,7 +26,7 @@ export interface AmtEndpoint {
 
 export interface AmtReply {
   readonly status: number;
-  readonly headers: IncomingMessage['headers'];
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
 }
 
@@ -52,8 +52,8 @@ export class DigestSession {
     for (let attempt = 0; attempt < 3; attempt++) {
       const reply = await this.#send('POST', path, body, this.#authorization('POST', path));
       if (reply.status !== 401) return reply;
-      const header = reply.headers['www-authenticate'];
-      const value = Array.isArray(header) ? header[0] : header;
+      const header: string | string[] | undefined = reply.headers['www-authenticate'];
+      const value: string | undefined = Array.isArray(header) ? header[0] : header;
       if (value === undefined) break;
       const challenge = parseChallenge(value);
       const fresh = this.#challenge === undefined || challenge.stale || this.#challenge.nonce !== challenge.nonce;
@@ -128,7 +128,7 @@ function pinnedAgent(tls: NonNullable<AmtEndpoint['tls']>): HttpsAgent {
       socket.destroy();
       settle(new Error(`device certificate SHA-256 ${got || '(none)'} does not match the pinned ${want || '(none given; pass a fingerprint or insecure)'}`));
     });
-    socket.once('error', (error) => settle(error));
+    socket.once('error', (error: Error) => settle(error));
     return undefined;
   };
   Object.assign(agent, { createConnection: create });
