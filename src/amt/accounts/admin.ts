@@ -5,6 +5,8 @@
  */
 import type { WsmanState } from '../wsman/state.js';
 import { userHA1 } from '../auth/users.js';
+import { recordAudit } from './audit-log.js';
+import type { AclParameter, AuditSource } from './audit-events.js';
 import { isValidUserName } from './names.js';
 import { checkAmtPassword } from './password-rule.js';
 import { PT_STATUS, type PtStatus } from './status.js';
@@ -24,16 +26,22 @@ export function adminAccount(state: WsmanState): AdminAccount {
 }
 
 /**
- * Sets the admin name and secret. Returns PT_STATUS_SUCCESS, INVALID_NAME (bad or taken name) or
- * INVALID_PASSWORD (weak password, malformed HA1, or neither given).
+ * Sets the admin name and secret. Returns PT_STATUS_SUCCESS, INVALID_NAME (bad name), DUPLICATE
+ * (an ACL entry has the name) or INVALID_PASSWORD (weak password, malformed HA1, or neither
+ * given). With a `source` the change goes to the audit log ("ACL Entry Modified").
  */
-export function setAdminPassword(state: WsmanState, realm: string, secret: AdminSecret): PtStatus {
+export function setAdminPassword(state: WsmanState, realm: string, secret: AdminSecret, source?: AuditSource): PtStatus {
   const table = state.get(ACCOUNTS);
   const user = secret.user ?? table.admin.user;
-  if (!isValidUserName(user) || table.entries.some((e) => e.user === user)) return PT_STATUS.INVALID_NAME;
+  if (!isValidUserName(user)) return PT_STATUS.INVALID_NAME;
+  if (table.entries.some((e) => e.user === user)) return PT_STATUS.DUPLICATE;
   const ha1 = adminHA1(user, realm, secret);
   if (ha1 === undefined) return PT_STATUS.INVALID_PASSWORD;
   state.set(ACCOUNTS, { ...table, admin: { user, ha1, isDefault: false } });
+  if (source !== undefined) {
+    const changed: AclParameter[] = user === table.admin.user ? ['password'] : ['user', 'password'];
+    recordAudit(state, { kind: 'acl-entry-modified', user, changed, ...source });
+  }
   return PT_STATUS.SUCCESS;
 }
 

@@ -1,9 +1,10 @@
 /**
- * AMT_AuthorizationService (brief §3.1): the service instance only. The ACL methods
- * (EnumerateUserAclEntries, Get/Add/Update/RemoveUserAclEntryEx, Get/SetAdminAclEntryEx, ...) come
- * with the AMT app's user table. Order as in `amt/authorization/get.xml`.
+ * AMT_AuthorizationService (brief §3.1): the service instance (order as in
+ * `amt/authorization/get.xml`) and the ACL methods over the account table
+ * (authorization-methods.ts, src/amt/accounts).
  */
 import type { ClassDeclaration } from '../declaration.js';
+import { AUTHORIZATION_METHODS } from './authorization-methods.js';
 import { amtServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 
 const NAME = 'Intel(r) AMT Authorization Service';
@@ -11,7 +12,7 @@ const NAME = 'Intel(r) AMT Authorization Service';
 export const AMT_AUTHORIZATION_SERVICE: ClassDeclaration = {
   name: 'AMT_AuthorizationService',
   schema: 'AMT',
-  summary: 'User ACL service (instance only; ACL methods pending).',
+  summary: 'User ACL service: the admin entry and up to seven Digest user entries (the account table).',
   commonNamespace: true,
   properties: [
     { name: 'AllowHttpQopAuthOnly', type: 'uint32' }, SERVICE_KEYS.CreationClassName, { name: 'ElementName', type: 'string' },
@@ -23,5 +24,5 @@ export const AMT_AUTHORIZATION_SERVICE: ClassDeclaration = {
     get: { realms: REALMS.administration },
     enumerate: { realms: REALMS.administration },
   },
-  methods: [],
+  methods: AUTHORIZATION_METHODS,
 };

@@ -17,6 +17,11 @@ export const REALMS = {
   generalInfoOrLocal: ['General Info', 'Local System'],
   hardwareAsset: ['Hardware Asset'],
   administration: ['PT Administration'],
+  // Accounts and audit log (classes/authorization-methods.ts, classes/audit-log.ts).
+  /** The user ACL entry methods: PT Administration or the ACL realm. */
+  acl: ['PT Administration', 'ACL'],
+  /** The audit log: the Audit Log realm (PT Administration holds it unless an auditor exists, src/amt/accounts). */
+  auditLog: ['Audit Log'],
 } as const satisfies Record<string, readonly RealmName[]>;
 
 /** The CIM_Service keys in AMT's (alphabetical) position: call with the rest spread between. */
