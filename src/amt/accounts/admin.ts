@@ -26,14 +26,15 @@ export function adminAccount(state: WsmanState): AdminAccount {
 }
 
 /**
- * Sets the admin name and secret. Returns PT_STATUS_SUCCESS, INVALID_NAME (bad name), DUPLICATE
+ * Sets the admin name and secret. Returns PT_STATUS_SUCCESS, INVALID_NAME (bad name or a `$$`
+ * system name such as the local system account's), DUPLICATE
  * (an ACL entry has the name) or INVALID_PASSWORD (weak password, malformed HA1, or neither
  * given). With a `source` the change goes to the audit log ("ACL Entry Modified").
  */
 export function setAdminPassword(state: WsmanState, realm: string, secret: AdminSecret, source?: AuditSource): PtStatus {
   const table = state.get(ACCOUNTS);
   const user = secret.user ?? table.admin.user;
-  if (!isValidUserName(user)) return PT_STATUS.INVALID_NAME;
+  if (!isValidUserName(user) || user.startsWith('$$')) return PT_STATUS.INVALID_NAME;
   if (table.entries.some((e) => e.user === user)) return PT_STATUS.DUPLICATE;
   const ha1 = adminHA1(user, realm, secret);
   if (ha1 === undefined) return PT_STATUS.INVALID_PASSWORD;

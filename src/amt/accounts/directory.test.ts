@@ -34,7 +34,7 @@ test('setAdminPassword refuses weak passwords, malformed HA1s and bad names, and
   for (const secret of [{ password: 'short' }, { password: 'alllowercase1!' }, { ha1: 'ABCDEF'.padEnd(32, '0') }, { ha1: '' }, {}]) {
     assert.equal(setAdminPassword(state, REALM, secret), PT_STATUS.INVALID_PASSWORD, JSON.stringify(secret));
   }
-  for (const user of ['', 'a'.repeat(17), 'bad"name', 'col:on', 'spa ce']) {
+  for (const user of ['', 'a'.repeat(17), 'bad"name', 'col:on', 'spa ce', '$$OsAdmin']) {
     assert.equal(setAdminPassword(state, REALM, { user, password: 'Adm1n-P@ss' }), PT_STATUS.INVALID_NAME, user);
   }
   assert.deepEqual(accountDirectory(state, { local: false }).find('admin')?.passwordOrHA1, { ha1: ha1('admin', 'Adm1n-P@ss') });

@@ -10,6 +10,6 @@ export { isValidAclUserName, isValidUserName, MAX_USER_NAME_LENGTH } from './nam
 export { AUDIT_LOG, AUDIT_LOG_CAPACITY, clearAuditLog, recordAudit, recordSecurityEvent, type AuditLogState } from './audit-log.js';
 export { AUDIT_EVENTS, POWER_AUDIT_ACTIONS, UNPROVISION_VIA, type AclParameter, type AuditEvent, type AuditEventDetail, type AuditSource, type PowerAuditAction, type UnprovisionVia } from './audit-events.js';
 export { AUDIT_RECORD_HEAD, AUDIT_RECORD_STAMP, INITIATOR_TYPE, MC_LOCATION_TYPE, parseAuditRecord, serializeAuditRecord, type AuditInitiator, type AuditRecord } from './audit-record.js';
-export { ACCOUNTS, DEFAULT_ADMIN_USER, type AccessPermission, type AccountTable, type AclEntry, type AdminAccount } from './table.js';
+export { ACCESS_PERMISSIONS, ACCOUNTS, DEFAULT_ADMIN_USER, type AccessPermission, type AccountTable, type AclEntry, type AdminAccount } from './table.js';
 export { PT_STATUS, PT_STATUS_NAME, type PtStatus } from './status.js';
 export type { SecurityEvent } from '../auth/index.js';

@@ -7,7 +7,7 @@
  * `amt/authorization/*.xml`; every change is audited by the accounts module.
  */
 import {
-  aclEntry, aclHandles, addAclEntry, adminAccount, PT_STATUS, PT_STATUS_NAME, removeAclEntry, setAclEntryEnabled, setAdminPassword,
+  ACCESS_PERMISSIONS, aclEntry, aclHandles, addAclEntry, adminAccount, PT_STATUS, PT_STATUS_NAME, removeAclEntry, setAclEntryEnabled, setAdminPassword,
   updateAclEntry, type AuditSource,
 } from '../../accounts/index.js';
 import type { Instance, MethodDecl, PropertyDecl, PropertyValue, WsmanContext } from '../declaration.js';
@@ -62,7 +62,7 @@ const getUserAclEntryEx: MethodDecl = {
   invoke: (context, input) => {
     const entry = aclEntry(context.state, num(input['Handle']) ?? 0);
     if (entry === undefined) return status(INVALID_HANDLE);
-    return status(SUCCESS, { DigestUsername: entry.user, AccessPermission: ['local', 'network', 'any'].indexOf(entry.access), Realms: entry.realms });
+    return status(SUCCESS, { DigestUsername: entry.user, AccessPermission: ACCESS_PERMISSIONS.indexOf(entry.access), Realms: entry.realms });
   },
 };
 
