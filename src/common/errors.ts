@@ -105,6 +105,11 @@ export const ERROR_CODES = {
   // MEBX, the BIOS extension (src/protocols/mebx, src/host/mebx).
   VME_ERR_MEBX_REFUSED: { meaning: 'The engine refused an MEBX request; the message names the MEBX status (e.g. endOfPost after End-of-POST, notAuthenticated, invalidParameter).', exit: EXIT.failure },
   VME_ERR_MEBX_REPLY: { meaning: 'An MEBX reply from the engine is malformed: too short, another command or version, or a body of the wrong size.', exit: EXIT.badInput },
+  // APF over LME and local management (src/protocols/apf, src/host/lms).
+  VME_ERR_APF_MALFORMED: { meaning: 'An APF message is malformed: empty, truncated, a string or data length over its limit or past the end, trailing bytes, or an unknown message type; the session is reset with DISCONNECT (protocol error).', exit: EXIT.badInput },
+  VME_ERR_APF_PROTOCOL: { meaning: 'An APF peer broke the session rules: a message out of order, an unknown channel, data beyond the window, a window overflow or a refused protocol version; the session is reset.', exit: EXIT.failure },
+  VME_ERR_LMS_LISTEN: { meaning: 'vme lms cannot listen on a local port AMT forwards (the port is in use or not permitted).', exit: EXIT.failure },
+  VME_ERR_LMS_HANDSHAKE: { meaning: 'The engine did not complete the APF handshake on the LME client in time (no LME client, no PROTOCOLVERSION answer, or no port forwarded).', exit: EXIT.failure },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
