@@ -2,7 +2,8 @@
  * `bootEngine`: the composition root. Reads the ME region through the flash controller as the ME
  * master, runs the ROM, then (unless the engine stays down) creates the devices, mounts NVRAM on
  * MFS, loads and starts the verified manifest's apps in order, and arms the idle timer. The boot
- * log continues from the ROM's entries into the kernel's.
+ * log continues from the ROM's entries into the kernel's. Given a `network` address, the apps'
+ * granted listeners are bound on it after the apps start (design 0009); without one, no sockets.
  */
 import { FlashController, type FlashBacking } from '../flash/index.js';
 import type { Fuses } from '../platform/fuses.js';
@@ -10,7 +11,7 @@ import type { AppManifest } from '../me/app-manifest.js';
 import { versionText } from '../me/manifest.js';
 import { bootLocatedRegion, type RomBootResult } from '../rom/index.js';
 import { JsonFileCounter, MemoryCounter, type MonotonicCounter } from '../kernel/nvram/index.js';
-import { Kernel, KernelBootLog, PlatformFacts, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type PlatformInfo, type Scheduler } from '../kernel/index.js';
+import { Kernel, KernelBootLog, PlatformFacts, PlatformNetwork, PowerGate, Trace, sharedAppHostPool, sharedScheduler, type AppHostPool, type AppRegistry, type AppSlot, type EngineBootLogEntry, type HostPorts, type NetworkOptions, type PlatformInfo, type Scheduler } from '../kernel/index.js';
 import { DEFAULT_APP_REGISTRY } from '../apps/registry.js';
 import { createDevices } from './devices.js';
 import { Engine, type EngineState } from './engine.js';
@@ -40,6 +41,11 @@ export interface EngineOptions {
   /** Spreads platforms over worker shards (default: a process-wide sequence). */
   readonly platformNumber?: number;
   readonly ports?: HostPorts;
+  /**
+   * The platform's own loopback address (e.g. 127.0.0.2): the apps' granted listeners bind there.
+   * Absent: no sockets at all. Optional `limits` override the per-listener limits (design 0009).
+   */
+  readonly network?: NetworkOptions;
 }
 
 export interface BootEngineInput {
@@ -50,10 +56,14 @@ export interface BootEngineInput {
 
 let platformSequence = 0;
 
-/** Boots one platform's engine; resolves when every app has started (or failed to). Never throws on bad input. */
+/**
+ * Boots one platform's engine; resolves when every app has started (or failed to). Never throws on
+ * a bad image or failing app. @throws VmeError VME_ERR_USAGE for a non-loopback network address
+ */
 export async function bootEngine(input: BootEngineInput): Promise<Engine> {
   const options = input.options ?? {};
   const trace = new Trace(options.traceCapacity ?? 64);
+  const network = options.network ? new PlatformNetwork(options.network, trace) : undefined;
   const pool = options.pool ?? sharedAppHostPool();
   const registry = options.registry ?? DEFAULT_APP_REGISTRY;
   const platformNumber = options.platformNumber ?? platformSequence++;
@@ -76,6 +86,7 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
     platformId: firmware.platformId, firmwareVersion: versionText(firmware.version),
     svn: firmware.svn, partition: firmware.partition, engineState: !nvramOk ? 'degraded' : rom.result.state, apps,
     ...(await platformIdentity(devices.crypto, rom.controller, apps)),
+    ...(network ? { networkAddress: network.address } : {}),
   };
   const facts = new PlatformFacts(trace);
   const scheduler = options.scheduler ?? sharedScheduler();
@@ -85,13 +96,27 @@ export async function bootEngine(input: BootEngineInput): Promise<Engine> {
     requestDeadlineMs: options.requestDeadlineMs ?? 5000, ...(options.startDeadlineMs ? { startDeadlineMs: options.startDeadlineMs } : {}), registry,
     platformInfo: () => platform,
     servicesFor: createKernelServices(devices, nvram, options.ports ?? defaultHostPorts(trace), facts),
+    ...(network ? { network } : {}),
   });
   const appsOk = await startApps(kernel, firmware.apps, log);
+  if (network) await openListeners(network, log);
   const state: EngineState = !nvramOk || !appsOk || !devicesOk ? 'degraded' : rom.result.state;
   const ready = kernel.apps.filter((a) => a.state === 'running').length;
   log.add('ready', state !== 'degraded', `${ready} of ${firmware.apps.length} apps ready; engine ${state}`);
   const power = new PowerGate(options.idleMs ?? 30_000, scheduler, trace);
-  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, facts, platform, release: () => pool.releaseIdle() });
+  if (network) network.activity = () => power.activity('network');
+  return new Engine(state, { rom: rom.result, bootLog, trace, kernel, devices, nvram, power, facts, platform, ...(network ? { network } : {}), release: () => pool.releaseIdle() });
+}
+
+/**
+ * Binds the granted listeners; one that cannot bind (port taken, privileged port) is a FAIL line
+ * in the boot log but does not degrade the engine: the app runs, that port is simply unreachable.
+ */
+async function openListeners(network: PlatformNetwork, log: KernelBootLog): Promise<void> {
+  for (const s of await network.open()) {
+    const where = `${s.app} ${s.protocol} ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}${s.tls ? ' (TLS by the app)' : ''}`;
+    log.add('network', s.listening, s.listening ? `${where} listening` : `${where} not listening: ${s.error ?? 'unknown error'}`, { app: s.app });
+  }
 }
 
 /** Loads every app (minting capabilities, warming workers in parallel), then starts them in manifest order. */

@@ -2,10 +2,11 @@
  * The engine of one platform, composed: flash controller → ROM → devices → NVRAM → kernel → apps.
  * `bootEngine` never throws on a bad image or failing app; the result's `state` and boot log say
  * what happened (down, recovery, degraded) and the engine serves whatever could start.
+ * With a network address, `networkListeners()` shows the apps' listeners on it (design 0009).
  */
 import type { VmeError } from '../common/errors.js';
 import type { NvramFileSystem } from '../kernel/nvram/index.js';
-import { KERNEL_CALLER, KernelError, type Kernel, type PlatformFacts, type PlatformInfo, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
+import { KERNEL_CALLER, KernelError, type Kernel, type NetworkListenerStatus, type PlatformFacts, type PlatformInfo, type PlatformNetwork, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
 import type { RomBootResult } from '../rom/index.js';
 import type { PlatformDevices } from './devices.js';
 
@@ -19,6 +20,8 @@ export interface EngineStatus {
   readonly counters: Record<string, number>;
   /** True once the BIOS sent MKHI END_OF_POST (until the host resets). */
   readonly endOfPost: boolean;
+  /** The platform's network address and listeners (only when the engine was given an address). */
+  readonly network?: { readonly address: string; readonly listeners: NetworkListenerStatus[] };
 }
 
 /** The parts a booted engine is made of (created by bootEngine). */
@@ -33,6 +36,8 @@ export interface EngineParts {
   readonly facts?: PlatformFacts;
   /** What every app is told about the platform (absent when the engine stayed down). */
   readonly platform?: PlatformInfo;
+  /** The network device (absent without a network address or when the engine stayed down). */
+  readonly network?: PlatformNetwork;
   readonly release: () => Promise<void>;
 }
 
@@ -82,8 +87,22 @@ export class Engine {
     this.parts.facts?.hostReset();
   }
 
+  /** The platform's own loopback address, when it has a network. */
+  get networkAddress(): string | undefined {
+    return this.parts.network?.address;
+  }
+
+  /** Every granted listener on the platform's address: bound (`listening`) or why not (`error`). */
+  networkListeners(): NetworkListenerStatus[] {
+    return this.parts.network?.listeners() ?? [];
+  }
+
   status(): EngineStatus {
-    return { state: this.#state, power: this.power, apps: this.apps, counters: this.counters, endOfPost: this.endOfPost };
+    const network = this.parts.network;
+    return {
+      state: this.#state, power: this.power, apps: this.apps, counters: this.counters, endOfPost: this.endOfPost,
+      ...(network ? { network: { address: network.address, listeners: network.listeners() } } : {}),
+    };
   }
 
   /** The boot log as text, ROM lines then kernel lines. */
@@ -108,7 +127,7 @@ export class Engine {
     return this.#kernel().handleHostMessage(client, bytes);
   }
 
-  /** A network event for one of the engine's listeners (wakes the engine; sockets come later). */
+  /** A network event for one of the engine's listeners (wakes the engine; the network device calls it itself). */
   networkEvent(): void {
     this.parts.power?.activity('network');
   }
@@ -118,11 +137,12 @@ export class Engine {
     this.parts.power?.activity('timer');
   }
 
-  /** Stops every app instance, the idle timer and the devices; workers left without instances end. */
+  /** Stops every app instance, closes every listener and connection (ports free on return), the idle timer and the devices; workers left without instances end. */
   async shutdown(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     this.parts.kernel?.stop();
+    await this.parts.network?.close();
     this.parts.power?.stop();
     this.parts.devices?.crypto.dispose();
     await this.parts.release();

@@ -6,12 +6,12 @@
  */
 import type { Client, Handlers, InterfaceSpec } from './interfaces.js';
 import type { PlatformFactsView } from './platform-facts.js';
-import type { PlatformInfo } from './protocol.js';
+import type { PlatformInfo, RemoteAddress } from './protocol.js';
 
 export { AppError } from './errors.js';
 export { defineInterface } from './interfaces.js';
 export type { PlatformFactsView } from './platform-facts.js';
-export type { PlatformInfo } from './protocol.js';
+export type { PlatformInfo, RemoteAddress } from './protocol.js';
 
 /** The app's view of its NVRAM namespace (capability `nvram`). */
 export interface NvramApi {
@@ -64,11 +64,41 @@ export interface AppContext {
   setEndOfPost(): Promise<boolean>;
 }
 
+/**
+ * One TCP connection to a granted port (capability `net:<port>`), accepted by the kernel on the
+ * platform's network address. The kernel owns the socket and only moves bytes: TLS, if any, is the
+ * app's (as in AMT firmware). Handlers run in the app's worker; one that throws faults the instance
+ * (every connection of the instance is then destroyed; the listener stays for the next instance).
+ */
+export interface AppConnection {
+  readonly id: number;
+  /** The granted port the peer connected to. */
+  readonly port: number;
+  readonly remote: RemoteAddress;
+  /** Set these before onConnection returns; data arrives in order. */
+  onData: ((bytes: Uint8Array) => void) | undefined;
+  onClose: (() => void) | undefined;
+  /**
+   * The peer finished sending (half-close); writing still works. Unset: nothing happens — the app
+   * ends the connection when it is done (`end()`), or the peer closes it.
+   */
+  onEnd?: (() => void) | undefined;
+  /** Ordered; fire-and-forget (errors close the connection; writes after end/close are ignored). */
+  write(bytes: Uint8Array): void;
+  /** Closes after pending writes. */
+  end(): void;
+  destroy(): void;
+}
+
 /** One running instance of an app on one platform. */
 export interface AppInstance<I extends InterfaceSpec | undefined> {
   readonly handlers?: I extends InterfaceSpec ? Handlers<I> : undefined;
   /** The HECI seam: a message from the host to one of the app's HECI clients; returns the reply. */
   onHostMessage?(client: string, bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** A peer connected to one of the app's granted tcp ports (no handler: the connection is closed). */
+  onConnection?(connection: AppConnection): void;
+  /** A UDP datagram to a granted udp port; the returned bytes (if any) are sent back to `remote`. */
+  onDatagram?(port: number, remote: RemoteAddress, bytes: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   stop?(): void;
 }
 

@@ -8,7 +8,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { fromWireError, KernelError, toWireError } from './errors.js';
-import { checkWorkerMessage, type KernelToWorker, type RequestBody, type WorkerToKernel } from './protocol.js';
+import { checkWorkerMessage, type KernelToWorker, type NetFromWorker, type NetToWorker, type RequestBody, type WorkerToKernel } from './protocol.js';
 import type { Scheduler, ScheduledTask } from './scheduler.js';
 import type { FaultKind } from './trace.js';
 
@@ -17,6 +17,8 @@ export interface InstanceSink {
   onSyscall(call: number, capability: string, operation: string, args: unknown): void;
   /** The instance is broken (`blamed`) or lost through no fault of its own (`blamed: false`). */
   onFault(fault: FaultKind, message: string, blamed: boolean): void;
+  /** What the instance did with a network connection (not yet checked to be its own). */
+  onNet?(message: NetFromWorker): void;
 }
 
 export interface AppHostOptions {
@@ -94,6 +96,14 @@ export class AppHost {
     this.#post(message);
   }
 
+  /** Posts a network event to an attached instance (ArrayBuffers in `transfer` move); false when it is not attached. */
+  postNet(message: NetToWorker, transfer: ArrayBuffer[] = []): boolean {
+    const worker = this.#worker;
+    if (!worker || !this.#sinks.has(message.instance)) return false;
+    worker.postMessage(message satisfies KernelToWorker, transfer);
+    return true;
+  }
+
   /** Stops the worker for good (no respawn until the next request). */
   async terminate(): Promise<void> {
     const worker = this.#worker;
@@ -133,6 +143,14 @@ export class AppHost {
     }
     if (message.t === 'syscall') {
       this.#sinks.get(message.instance)?.onSyscall(message.call, message.capability, message.operation, message.args);
+      return;
+    }
+    if (message.t === 'fault') {
+      this.#sinks.get(message.instance)?.onFault('threw', fromWireError(message.error).message, true);
+      return;
+    }
+    if (message.t !== 'reply') {
+      this.#sinks.get(message.instance)?.onNet?.(message);
       return;
     }
     const flight = this.#inFlight.get(message.request);

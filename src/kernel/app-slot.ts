@@ -5,6 +5,8 @@
  * namespace is not. Requests while it restarts are refused at once (never queued behind a fault).
  * The kernel itself faults an instance whose syscall failed with an `InstanceFaultError` (engine
  * memory lost to tampering): the app gets the error, then the instance is stopped and restarted.
+ * Network events reach only the running incarnation (`postNet`); what an instance does with its
+ * connections goes to the kernel's network (`onNet`), which checks ownership.
  */
 import type { AppManifest } from '../me/app-manifest.js';
 import type { AppHost, InstanceSink } from './app-host.js';
@@ -12,7 +14,7 @@ import type { AppHostPool } from './app-host-pool.js';
 import type { CapabilitySet } from './capabilities.js';
 import { InstanceFaultError, KernelError } from './errors.js';
 import type { InterfaceSpec } from './interfaces.js';
-import type { PlatformInfo, RequestBody } from './protocol.js';
+import type { NetFromWorker, NetToWorker, PlatformInfo, RequestBody, WithoutInstance } from './protocol.js';
 import type { Scheduler } from './scheduler.js';
 import { RestartBudget, type RestartPolicy } from './supervisor.js';
 import type { FaultKind, Trace } from './trace.js';
@@ -40,6 +42,8 @@ export interface SlotEnvironment {
   syscall(slot: AppSlot, capability: string, operation: string, args: unknown): Promise<unknown>;
   /** The current instance ended (faulted, stopped): release what the kernel holds for it. */
   instanceEnded?(slot: AppSlot): void;
+  /** A network message from the current instance (write, end, destroy, ack of one of its connections). */
+  onNet?(slot: AppSlot, message: NetFromWorker): void;
 }
 
 export interface AppStatus {
@@ -96,6 +100,18 @@ export class AppSlot {
     return this.#host.request(this.#instance, body, this.env.requestDeadlineMs);
   }
 
+  /** True while incarnation `incarnation` runs (network events are for it only). */
+  isRunning(incarnation: number): boolean {
+    return this.state === 'running' && incarnation === this.#incarnation && this.#instance !== undefined;
+  }
+
+  /** Posts a network event to incarnation `incarnation` if it still runs; false otherwise. */
+  postNet(incarnation: number, message: WithoutInstance<NetToWorker>, transfer?: ArrayBuffer[]): boolean {
+    const instance = this.#instance;
+    if (!this.isRunning(incarnation) || instance === undefined) return false;
+    return this.#host.postNet({ ...message, instance } as NetToWorker, transfer);
+  }
+
   stop(): void {
     this.state = 'stopped';
     this.#detach();
@@ -141,6 +157,9 @@ export class AppSlot {
         );
       },
       onFault: (fault, message, blamed) => this.#fault(incarnation, fault, message, blamed),
+      onNet: (message) => {
+        if (incarnation === this.#incarnation) this.env.onNet?.(this, message);
+      },
     };
   }
 

@@ -6,7 +6,7 @@
 import { formatBootLogEntry, type BootLogEntry } from '../rom/index.js';
 import type { CodePartitionName } from '../me/code-partition.js';
 
-export const KERNEL_CHECKS = ['nvram', 'devices', 'app-load', 'app-start', 'ready'] as const;
+export const KERNEL_CHECKS = ['nvram', 'devices', 'app-load', 'app-start', 'network', 'ready'] as const;
 export type KernelCheck = (typeof KERNEL_CHECKS)[number];
 
 export interface KernelBootLogEntry {
@@ -14,7 +14,7 @@ export interface KernelBootLogEntry {
   partition: CodePartitionName | null;
   check: KernelCheck;
   ok: boolean;
-  /** The app the entry is about, for app-load and app-start. */
+  /** The app the entry is about, for app-load, app-start and network. */
   app?: string;
   expected?: string;
   actual?: string;

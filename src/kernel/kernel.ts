@@ -5,6 +5,8 @@
  * minted for the caller is refused (VME_ERR_CAPABILITY_DENIED) and audited. Calls between apps go
  * through the callee's declared interface, checked here before the callee sees anything. A page-in
  * that finds an app's engine memory tampered with faults that instance (syscall-faults.ts).
+ * With a network (design 0009) each app's granted listeners are registered at load; what an
+ * instance does with its connections is checked by its `AppNetwork`.
  */
 import type { PageLocation } from '../devices/index.js';
 import type { AppManifest } from '../me/app-manifest.js';
@@ -12,6 +14,7 @@ import { AppSlot, type AppModuleEntry, type AppStatus, type SlotEnvironment } fr
 import { mintCapabilities } from './capabilities.js';
 import { KernelError, kernelFail } from './errors.js';
 import { checkCall, checkReply } from './interfaces.js';
+import type { PlatformNetwork } from './net/index.js';
 import { serveSyscall, type AppServices } from './services.js';
 import { classifySyscallError } from './syscall-faults.js';
 
@@ -26,6 +29,8 @@ export interface KernelEnvironment extends Omit<SlotEnvironment, 'syscall'> {
   readonly registry: AppRegistry;
   /** The services an app's non-call syscalls are served from. */
   servicesFor(app: AppManifest): AppServices;
+  /** The platform's network device (absent: no sockets at all). */
+  readonly network?: PlatformNetwork;
 }
 
 export class Kernel {
@@ -43,10 +48,15 @@ export class Kernel {
     const slot = new AppSlot(manifest, capabilities, entry, {
       ...this.env,
       syscall: (s, capability, operation, args) => this.#syscall(s, capability, operation, args),
-      instanceEnded: (s) => this.#services.get(s.name)?.memory?.release(),
+      instanceEnded: (s) => {
+        this.#services.get(s.name)?.memory?.release();
+        this.env.network?.instanceEnded(s);
+      },
+      onNet: (s, message) => this.env.network?.onNet(s, message),
     });
     this.#slots.set(manifest.name, slot);
-    this.#services.set(manifest.name, this.env.servicesFor(manifest));
+    const network = this.env.network?.register(slot, manifest.grants.networkListeners);
+    this.#services.set(manifest.name, { ...this.env.servicesFor(manifest), ...(network ? { network } : {}) });
     for (const client of manifest.grants.heciClients) this.#heciOwners.set(client.uuid, { app: manifest.name, maxMessageBytes: client.maxMessageBytes });
     this.env.trace.record('kernel', { kind: 'app-loaded', app: manifest.name, capabilities: capabilities.size });
     return slot;

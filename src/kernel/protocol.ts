@@ -3,6 +3,10 @@
  * message names the app instance it is about; instances of many platforms share one worker. The
  * kernel never trusts what a worker sends: the `checkWorkerMessage` guard rejects anything
  * malformed before it is routed (a malformed message faults the worker, not the kernel).
+ * Network connections (design 0009) travel as `net-*` messages: the kernel owns the sockets and
+ * posts what a peer sent (`net-open`, `net-data`, `net-eof`, `net-close`); the worker posts what
+ * the app does (`net-write`, `net-end`, `net-destroy`) and acknowledges data it has handed over
+ * (`net-ack`, flow control). A handler that throws outside a request reports `fault`.
  */
 import type { WireError } from './errors.js';
 
@@ -22,27 +26,64 @@ export interface PlatformInfo {
   readonly macSource: 'gbe' | 'derived';
   /** Corporate when the firmware carries the AMT host interface, else consumer. */
   readonly sku: 'corporate' | 'consumer';
+  /** The platform's own loopback address its granted listeners are bound to (absent: no network). */
+  readonly networkAddress?: string;
 }
+
+/** A network peer. */
+export interface RemoteAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Most bytes one `net-write` may carry (the worker splits larger writes). */
+export const MAX_NET_CHUNK = 65536;
 
 /** What an instance is asked to do. */
 export type RequestBody =
   | { readonly kind: 'start'; readonly app: string; readonly capabilities: readonly string[]; readonly platform: PlatformInfo }
   | { readonly kind: 'call'; readonly caller: string; readonly operation: string; readonly args: unknown }
-  | { readonly kind: 'host-message'; readonly client: string; readonly bytes: Uint8Array };
+  | { readonly kind: 'host-message'; readonly client: string; readonly bytes: Uint8Array }
+  /** A UDP datagram to a granted udp port; the reply value is the datagram to send back (or undefined). */
+  | { readonly kind: 'datagram'; readonly port: number; readonly remote: RemoteAddress; readonly bytes: Uint8Array };
+
+/** What the kernel tells an instance about one of its connections. */
+export type NetToWorker =
+  | { readonly t: 'net-open'; readonly instance: number; readonly connection: number; readonly port: number; readonly remote: RemoteAddress }
+  | { readonly t: 'net-data'; readonly instance: number; readonly connection: number; readonly bytes: Uint8Array }
+  /** The peer finished sending (half-close); the connection stays writable. */
+  | { readonly t: 'net-eof'; readonly instance: number; readonly connection: number }
+  /** The connection is gone (either side closed it, it failed, or the kernel destroyed it). */
+  | { readonly t: 'net-close'; readonly instance: number; readonly connection: number };
+
+/** A message of a union without its `instance` field (the slot adds it). */
+export type WithoutInstance<T> = T extends unknown ? Omit<T, 'instance'> : never;
+
+/** What an instance does with one of its connections (the kernel checks the connection is its own). */
+export type NetFromWorker =
+  | { readonly t: 'net-write'; readonly instance: number; readonly connection: number; readonly bytes: Uint8Array }
+  | { readonly t: 'net-end'; readonly instance: number; readonly connection: number }
+  | { readonly t: 'net-destroy'; readonly instance: number; readonly connection: number }
+  /** `bytes` of `net-data` were handed to the app (the kernel resumes a paused socket). */
+  | { readonly t: 'net-ack'; readonly instance: number; readonly connection: number; readonly bytes: number };
 
 export type KernelToWorker =
   | { readonly t: 'request'; readonly instance: number; readonly request: number; readonly body: RequestBody }
   | { readonly t: 'syscall-reply'; readonly instance: number; readonly call: number; readonly ok: true; readonly value: unknown }
   | { readonly t: 'syscall-reply'; readonly instance: number; readonly call: number; readonly ok: false; readonly error: WireError }
   | { readonly t: 'stop'; readonly instance: number }
-  | { readonly t: 'ping'; readonly nonce: number };
+  | { readonly t: 'ping'; readonly nonce: number }
+  | NetToWorker;
 
 export type WorkerToKernel =
   | { readonly t: 'reply'; readonly instance: number; readonly request: number; readonly ok: true; readonly value: unknown }
   /** `fault: true` when the app threw something other than an AppError: the instance is broken. */
   | { readonly t: 'reply'; readonly instance: number; readonly request: number; readonly ok: false; readonly fault: boolean; readonly error: WireError }
   | { readonly t: 'syscall'; readonly instance: number; readonly call: number; readonly capability: string; readonly operation: string; readonly args: unknown }
-  | { readonly t: 'pong'; readonly nonce: number };
+  | { readonly t: 'pong'; readonly nonce: number }
+  /** The app threw outside a request (in a network handler): the instance is broken and was dropped. */
+  | { readonly t: 'fault'; readonly instance: number; readonly error: WireError }
+  | NetFromWorker;
 
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isShortString = (value: unknown): value is string => typeof value === 'string' && value.length <= 128;
@@ -58,6 +99,15 @@ export function checkWorkerMessage(message: unknown): message is WorkerToKernel 
       return isId(m.instance) && isId(m.call) && isShortString(m.capability) && isShortString(m.operation);
     case 'pong':
       return isId(m.nonce);
+    case 'fault':
+      return isId(m.instance) && typeof m.error === 'object' && m.error !== null;
+    case 'net-write':
+      return isId(m.instance) && isId(m.connection) && m.bytes instanceof Uint8Array && m.bytes.length <= MAX_NET_CHUNK;
+    case 'net-end':
+    case 'net-destroy':
+      return isId(m.instance) && isId(m.connection);
+    case 'net-ack':
+      return isId(m.instance) && isId(m.connection) && isId(m.bytes);
     default:
       return false;
   }

@@ -3,13 +3,15 @@
  * declared ABI (syscalls.ts), then served from the one thing the capability names — the app's own
  * NVRAM namespace, its crypto session's derived key, its DMA window, its host control line, its
  * own engine-memory pages, the platform facts (read by all, set only through the granted
- * `platform:<fact>`).
+ * `platform:<fact>`), the state of its granted listeners (`net:<port>`; the data path is not a
+ * syscall, see net/app-network.ts).
  */
 import { VmeError } from '../common/errors.js';
 import { UntrustedHostRange, engineRange, type CryptoSession, type DmaEngine, type KeyHandle, type Sram } from '../devices/index.js';
 import type { HostControl, PlatformFact } from '../me/app-manifest.js';
 import type { NvramNamespace } from './nvram/index.js';
 import type { AppMemory } from './app-memory.js';
+import type { AppNetwork } from './net/index.js';
 import type { Capability } from './capabilities.js';
 import type { PlatformFacts } from './platform-facts.js';
 import { kernelFail } from './errors.js';
@@ -45,6 +47,8 @@ export interface AppServices {
   readonly facts: PlatformFacts;
   /** The app's page table over the platform's engine memory (apps granted `memory`). */
   readonly memory?: AppMemory;
+  /** The app's listeners and connections (apps granted listeners on an engine with a network). */
+  readonly network?: AppNetwork;
 }
 
 /** Serves one syscall on a non-call capability. @throws KernelError VME_ERR_CAPABILITY_DENIED / VME_ERR_IPC_INVALID, or the service's own typed error */
@@ -75,7 +79,7 @@ function perform(capability: Capability, operation: string, args: Record<string,
       services.ports.heciNotify(services.app, grant.client.uuid, args.bytes as Uint8Array);
       return {};
     case 'net':
-      return { port: grant.listener.port, tls: grant.listener.tls, listening: false };
+      return { port: grant.listener.port, tls: grant.listener.tls, listening: services.network?.portStatus(grant.listener.port).listening ?? false };
     case 'platform':
       return platformOperation(services, grant.fact, operation);
     case 'dma':

@@ -31,10 +31,20 @@ export type TraceEvent =
   | { readonly kind: 'memory-degraded'; readonly app: string; readonly operation: string; readonly code: string }
   | { readonly kind: 'power'; readonly state: 'asleep' | 'awake'; readonly reason: WakeReason | 'idle' }
   | { readonly kind: 'host-control'; readonly app: string; readonly control: string; readonly request: string }
-  | { readonly kind: 'platform-fact'; readonly app: string; readonly fact: 'end-of-post'; readonly value: boolean };
+  | { readonly kind: 'platform-fact'; readonly app: string; readonly fact: 'end-of-post'; readonly value: boolean }
+  /** A granted listener was bound on the platform's network address, or could not be (`error`). */
+  | { readonly kind: 'net-listen'; readonly app: string; readonly protocol: 'tcp' | 'udp'; readonly address: string; readonly port: number; readonly ok: boolean; readonly error?: string }
+  /** A connection was accepted and closed at once: the listener is full or the app is not running. */
+  | { readonly kind: 'net-refused'; readonly app: string; readonly port: number; readonly reason: 'limit' | 'not-running' }
+  /** A peer stopped reading and more than the cap was queued toward it: the connection was destroyed. */
+  | { readonly kind: 'net-capped'; readonly app: string; readonly port: number; readonly connection: number; readonly queuedBytes: number }
+  /** A datagram was not answered: too many in flight, the app failed or it replied with something other than bytes. */
+  | { readonly kind: 'net-dropped'; readonly app: string; readonly port: number; readonly reason: 'busy' | 'failed' | 'bad-reply' }
+  /** An app named a connection that is not its own (never issued to this instance). */
+  | { readonly kind: 'net-denied'; readonly app: string; readonly connection: number; readonly operation: string };
 
 export type TraceKind = TraceEvent['kind'];
-export const TRACE_COMPONENTS = ['kernel', 'audit', 'ipc', 'supervisor', 'nvram', 'power', 'host', 'uma'] as const;
+export const TRACE_COMPONENTS = ['kernel', 'audit', 'ipc', 'supervisor', 'nvram', 'power', 'host', 'uma', 'net'] as const;
 export type TraceComponent = (typeof TRACE_COMPONENTS)[number];
 
 /** A recorded event: when (ms since the engine's epoch) and a sequence number across components. */

@@ -9,7 +9,7 @@ import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js'
 import type { FlashBacking } from '../flash/index.js';
 import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } from '../heci/index.js';
 import { SimulatedHost, serveHostControl, type HostClock, type HostControlLine, type SimulatedHostOptions } from '../host/index.js';
-import type { HostPorts } from '../kernel/index.js';
+import type { HostPorts, NetworkOptions } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
 import { mebxHandler } from '../host/mebx/index.js';
@@ -21,6 +21,8 @@ export interface MachineOptions {
   readonly meiSocketPath?: string;
   readonly clock: HostClock;
   readonly engine?: Omit<EngineOptions, 'ports'>;
+  /** The platform's own loopback address for the engine's granted listeners (e.g. 127.0.0.2); none if omitted. */
+  readonly network?: NetworkOptions;
   readonly host?: Omit<SimulatedHostOptions, 'clock' | 'engine' | 'dram'>;
   /** Machine events (UMA reserved, host power changes) for logs and tests. */
   readonly onEvent?: (kind: string, detail: string) => void;
@@ -57,7 +59,8 @@ export class Machine {
   static async create(options: MachineOptions): Promise<Machine> {
     const notify = options.onEvent ?? ((): void => undefined);
     const relay = new HostControlRelay(notify);
-    const engine = await bootEngine({ flash: options.flash, fuses: options.fuses, options: { ...options.engine, ports: relay } });
+    const network = options.network ?? options.engine?.network;
+    const engine = await bootEngine({ flash: options.flash, fuses: options.fuses, options: { ...options.engine, ...(network ? { network } : {}), ports: relay } });
     let heci: HeciPlatform | undefined;
     let device: MeiDeviceServer | undefined;
     const firmware = engine.parts.rom.firmware;

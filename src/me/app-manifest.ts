@@ -26,7 +26,11 @@ export interface KernelConfig {
 }
 
 export interface HeciClientGrant { uuid: string; name: string; maxMessageBytes: number }
-export interface NetworkListenerGrant { port: number; protocol: 'tcp'; tls: boolean }
+/**
+ * A port the app serves on the platform's network address (capability `net:<port>`, so one listener
+ * per port in an app). `tls` is informational: the app terminates TLS itself, the kernel moves bytes.
+ */
+export interface NetworkListenerGrant { port: number; protocol: 'tcp' | 'udp'; tls: boolean }
 export interface NvramGrant { namespace: string; quotaBytes: number }
 export interface DmaWindowGrant { name: string; target: 'host' | 'uma'; maxBytes: number; write: boolean }
 /** Pageable engine memory (4 KiB pages in SRAM, spilling to UMA): at most `maxPages` at a time. */
@@ -88,7 +92,7 @@ function checkGrants(value: unknown, path: string, checker: JsonChecker): AppGra
   const networkListeners = checker.array(g.networkListeners, `${path}.networkListeners`).map((l, i) => {
     const p = `${path}.networkListeners[${i}]`;
     const o = checker.object(l, p, ['port', 'protocol', 'tls']);
-    return { port: checker.integer(o.port, `${p}.port`, 1, 65535), protocol: checker.oneOf(o.protocol, `${p}.protocol`, ['tcp'] as const), tls: checker.boolean(o.tls, `${p}.tls`) };
+    return { port: checker.integer(o.port, `${p}.port`, 1, 65535), protocol: checker.oneOf(o.protocol, `${p}.protocol`, ['tcp', 'udp'] as const), tls: checker.boolean(o.tls, `${p}.tls`) };
   });
   const dmaWindows = checker.array(g.dmaWindows, `${path}.dmaWindows`).map((d, i) => {
     const p = `${path}.dmaWindows[${i}]`;
@@ -143,7 +147,7 @@ export function checkAppSet(apps: readonly AppManifest[], path: string, checker 
   apps.forEach((app, i) => {
     const claims = [
       ...app.grants.heciClients.map((c) => `HECI client ${c.uuid}`),
-      ...app.grants.networkListeners.map((l) => `port ${l.port}`),
+      ...app.grants.networkListeners.map((l) => `${l.protocol} port ${l.port}`),
       ...(app.grants.nvram ? [`NVRAM namespace ${app.grants.nvram.namespace}`] : []),
     ];
     for (const claim of claims) {

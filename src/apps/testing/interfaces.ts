@@ -78,3 +78,19 @@ export const LEAKER_INTERFACE = defineInterface({
     ping: { args: none, reply: pong, allowedCallers: ['kernel'] },
   },
 });
+
+const connectionId = { type: 'integer', min: 0, max: 0x7fffffff } as const;
+
+export const NETECHO_INTERFACE = defineInterface({
+  app: 'netecho',
+  operations: {
+    /** The platform's network address as the app was told, its open connections and the newest connection id. */
+    info: { args: none, reply: { address: { type: 'string', maxLength: 64 }, open: count, lastConnection: connectionId }, allowedCallers: ['kernel'] },
+    /** The next data on any connection makes onData throw (a fault outside a request). */
+    crashOnData: { args: none, reply: none, allowedCallers: ['kernel'] },
+    /** Writes through a connection object whose id was changed to `connection` (a compromised app). */
+    forge: { args: { connection: connectionId }, reply: none, allowedCallers: ['kernel'] },
+    /** Posts a malformed network message to the kernel straight on the worker's port. */
+    malformed: { args: none, reply: none, allowedCallers: ['kernel'] },
+  },
+});

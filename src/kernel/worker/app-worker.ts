@@ -8,12 +8,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AppDefinition, AppInstance } from '../app-api.js';
 import { toWireError } from '../errors.js';
 import type { InterfaceSpec } from '../interfaces.js';
-import type { KernelToWorker, RequestBody } from '../protocol.js';
+import type { KernelToWorker, NetToWorker, RequestBody } from '../protocol.js';
 import { AppError } from '../errors.js';
 import { createAppContext, SyscallTable } from './app-context.js';
+import { InstanceNet } from './app-net.js';
 
 interface Slot {
   readonly syscalls: SyscallTable;
+  readonly net: InstanceNet;
   instance: AppInstance<InterfaceSpec | undefined> | undefined;
 }
 
@@ -30,7 +32,7 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
   const definition = await loaded;
   if (body.kind === 'start') {
     const syscalls = new SyscallTable(port as NonNullable<typeof port>, instance);
-    const slot: Slot = { syscalls, instance: undefined };
+    const slot: Slot = { syscalls, net: new InstanceNet(port as NonNullable<typeof port>, instance), instance: undefined };
     slots.set(instance, slot);
     slot.instance = await definition.start(createAppContext(body.app, body.platform, body.capabilities, syscalls));
     return {};
@@ -40,6 +42,10 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
   if (body.kind === 'host-message') {
     if (!running.onHostMessage) throw new AppError('no-host-interface', 'this app serves no host messages');
     return running.onHostMessage(body.client, body.bytes);
+  }
+  if (body.kind === 'datagram') {
+    if (!running.onDatagram) throw new AppError('no-datagram-handler', 'this app serves no datagrams');
+    return running.onDatagram(body.port, body.remote, body.bytes);
   }
   const handler = (running.handlers as Record<string, ((args: unknown, caller: string) => unknown) | undefined> | undefined)?.[body.operation];
   if (typeof handler !== 'function') throw new AppError('not-implemented', `operation ${body.operation} is not implemented`);
@@ -57,9 +63,22 @@ async function serve(instance: number, request: number, body: RequestBody): Prom
   }
 }
 
+/** A network event for an instance; a handler that throws faults the instance. */
+function network(message: NetToWorker): void {
+  const slot = slots.get(message.instance);
+  if (!slot) return;
+  try {
+    slot.net.handle(slot.instance, message);
+  } catch (error) {
+    stop(message.instance);
+    port?.postMessage({ t: 'fault', instance: message.instance, error: toWireError(error) });
+  }
+}
+
 function stop(instance: number): void {
   const slot = slots.get(instance);
   slots.delete(instance);
+  slot?.net.clear();
   try {
     slot?.instance?.stop?.();
   } catch {
@@ -81,5 +100,7 @@ port.on('message', (message: KernelToWorker) => {
     case 'ping':
       port.postMessage({ t: 'pong', nonce: message.nonce });
       break;
+    default:
+      network(message);
   }
 });
