@@ -1,6 +1,7 @@
 /**
  * The host-control capability's requests, served by a `Host`. The kernel (src/kernel/services.ts)
- * lets an app with grant `host:power` ask for on/off/reset/cycle/sleep and with `host:boot` set the
+ * lets an app with grant `host:power` ask for on/off/reset/cycle/sleep (and hibernate, nmi,
+ * off-graceful, reset-graceful: every RequestPowerStateChange value the host serves) and with `host:boot` set the
  * next POST's one-time boot device; the platform wires that port here. Each power word maps to its RequestPowerStateChange number, declared once.
  */
 import { VmeError } from '../common/errors.js';
@@ -14,6 +15,10 @@ export const HOST_CONTROL_POWER = {
   reset: CIM_POWER_STATE.masterBusReset,
   cycle: CIM_POWER_STATE.powerCycleOffSoft,
   sleep: CIM_POWER_STATE.sleepDeep,
+  hibernate: CIM_POWER_STATE.hibernate,
+  nmi: CIM_POWER_STATE.diagnosticInterrupt,
+  'off-graceful': CIM_POWER_STATE.offSoftGraceful,
+  'reset-graceful': CIM_POWER_STATE.masterBusResetGraceful,
 } as const;
 
 export type HostControlLine = 'power' | 'boot' | 'serial' | 'framebuffer';

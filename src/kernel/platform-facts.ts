@@ -3,17 +3,23 @@
  * (capability `platform`, minted for all), only an app granted a fact may set it (capability
  * `platform:<fact>`, e.g. `platform:end-of-post` for mkhi). Each change is an `audit` trace event.
  * End-of-POST is set by the BIOS's MKHI END_OF_POST and cleared when the host resets (the BIOS
- * runs again); apps such as amthi refuse pre-boot-only commands while it is set.
+ * runs again); apps such as amt refuse pre-boot-only commands while it is set.
  */
 import type { Trace } from './trace.js';
 
 /** What the `platform` capability's `facts` syscall returns. */
 export interface PlatformFactsView {
   readonly endOfPost: boolean;
+  /** The host's power state as a CIM PowerState number (2 on, 4 sleep, 7 hibernate, 8 soft off, 6 mechanical off). */
+  readonly hostPower: number;
 }
+
+/** CIM PowerState 8 (Off - Soft): a machine creates its host powered off, before the first change arrives. */
+const HOST_POWER_INITIAL = 8;
 
 export class PlatformFacts {
   #endOfPost = false;
+  #hostPower = HOST_POWER_INITIAL;
 
   constructor(readonly trace: Trace) {}
 
@@ -21,8 +27,23 @@ export class PlatformFacts {
     return this.#endOfPost;
   }
 
+  /** The host's CIM PowerState as the platform last reported it (the AMT app reads it through `facts`). */
+  get hostPower(): number {
+    return this.#hostPower;
+  }
+
   view(): PlatformFactsView {
-    return { endOfPost: this.#endOfPost };
+    return { endOfPost: this.#endOfPost, hostPower: this.#hostPower };
+  }
+
+  /**
+   * The platform (the machine's engine port) reports every host power change here. An observation
+   * of the host, not a grant: no app sets it, so it is not an audit event (the host traces it).
+   * @throws RangeError for a value that is not a CIM PowerState (0..65535).
+   */
+  setHostPower(state: number): void {
+    if (!Number.isSafeInteger(state) || state < 0 || state > 0xffff) throw new RangeError(`host power state ${state} is not a CIM PowerState`);
+    this.#hostPower = state;
   }
 
   /** Records End-of-POST on behalf of `app`; false when it was already set (nothing changes). */

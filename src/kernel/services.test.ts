@@ -43,13 +43,13 @@ test('nvram commit: a repeated key writes nothing; fields over their declared li
 
 test('every app reads the platform facts; only platform:end-of-post sets End-of-POST, once, audited', async () => {
   const plain = setup();
-  assert.deepEqual(await plain.call('platform', 'facts', {}), { endOfPost: false });
+  assert.deepEqual(await plain.call('platform', 'facts', {}), { endOfPost: false, hostPower: 8 });
   await assert.rejects(plain.call('platform', 'setEndOfPost', {}), { code: 'VME_ERR_CAPABILITY_DENIED' });
   assert.equal(plain.facts.endOfPost, false);
   const granted = setup({ platformFacts: ['end-of-post'] });
   assert.deepEqual(await granted.call('platform:end-of-post', 'setEndOfPost', {}), { changed: true });
   assert.deepEqual(await granted.call('platform:end-of-post', 'setEndOfPost', {}), { changed: false });
-  assert.deepEqual(await granted.call('platform', 'facts', {}), { endOfPost: true });
+  assert.deepEqual(await granted.call('platform', 'facts', {}), { endOfPost: true, hostPower: 8 });
   granted.facts.hostReset();
   assert.equal(granted.facts.endOfPost, false);
   const audit = granted.trace.snapshot().rings.audit?.records.map((r) => r.event);

@@ -20,7 +20,7 @@ import { SYSCALLS, type SyscallKind } from './syscalls.js';
 
 /** Requests each host control line understands (the host model serves them in a later issue). */
 export const HOST_REQUESTS: Readonly<Record<HostControl, readonly string[]>> = {
-  power: ['on', 'off', 'reset', 'cycle', 'sleep'],
+  power: ['on', 'off', 'reset', 'cycle', 'sleep', 'hibernate', 'nmi', 'off-graceful', 'reset-graceful'],
   /** The next POST boots once from this device (src/host/boot-order.ts); 'none' clears the override. */
   boot: ['none', 'disk', 'pxe', 'cd', 'ider-cd', 'ider-floppy'],
   serial: ['open', 'close'],

@@ -40,7 +40,7 @@ export const SYSCALLS = {
     status: { args: {}, reply: { port: { type: 'integer', min: 1, max: 65535 }, tls: { type: 'boolean' }, listening: { type: 'boolean' } } },
   },
   platform: {
-    facts: { args: {}, reply: { endOfPost: { type: 'boolean' } } },
+    facts: { args: {}, reply: { endOfPost: { type: 'boolean' }, hostPower: { type: 'integer', min: 0, max: 0xffff } } },
     /** Only through `platform:end-of-post`; `changed` is false when it was already set. */
     setEndOfPost: { args: {}, reply: { changed: { type: 'boolean' } } },
   },

@@ -1,11 +1,12 @@
 /**
  * The host's view of the engine, as a real BIOS has it: DRAM-init-done reserves UMA in the host
  * DRAM the engine shares, and End-of-POST is an MKHI message sent over HECI (group GEN 0xFF,
- * command 0x0C) whose reply says whether to continue or reset. Never blocks or throws into POST.
+ * command 0x0C) whose reply says whether to continue or reset. Every host power change becomes
+ * the engine's `hostPower` platform fact. Never blocks or throws into POST.
  */
 import type { Engine } from '../engine/index.js';
 import type { MeiHostDriver } from '../heci/index.js';
-import type { EndOfPostReply, EngineHostPort, PowerChange, UmaPlacement } from '../host/index.js';
+import { REPORTED_POWER_STATE, type EndOfPostReply, type EngineHostPort, type PowerChange, type UmaPlacement } from '../host/index.js';
 import { MkhiHeader, EndOfPostResponse, MKHI_COMMAND, MKHI_RESPONSE_BIT, EOP_ACTION } from '../protocols/mkhi/index.js';
 import { MEBX_CLIENT_UUID, type MebxTransport } from '../protocols/mebx/index.js';
 
@@ -52,6 +53,7 @@ export function biosEnginePort(engine: Engine, driver: MeiHostDriver | undefined
     },
     hostPowerChanged(change: PowerChange): void {
       onEvent('host-power', JSON.stringify(change));
+      engine.parts.facts?.setHostPower(REPORTED_POWER_STATE[change.to]); // the AMT app reports it (CIM PowerState)
       // The host's next POST starts over: End-of-POST is per boot (S3 resume keeps it).
       if (change.action === 'reset' || change.to === 'S4' || change.to === 'S5' || change.to === 'G3') engine.hostReset();
     },

@@ -78,6 +78,7 @@ export class Machine {
       ...(engine.parts.devices ? { dram: engine.parts.devices.dram } : {}),
     });
     relay.host = host;
+    engine.parts.facts?.setHostPower(host.state().cimPowerState); // changes follow through the engine port
     return new Machine(engine, heci, device, host);
   }
 

@@ -8,7 +8,7 @@
  */
 
 /** Host power requests the engine's `host:power` line understands (src/kernel/services.ts HOST_REQUESTS). */
-export type HostPowerRequest = 'on' | 'off' | 'reset' | 'cycle' | 'sleep';
+export type HostPowerRequest = 'on' | 'off' | 'reset' | 'cycle' | 'sleep' | 'hibernate' | 'nmi' | 'off-graceful' | 'reset-graceful';
 
 /** Devices the `host:boot` line can make the next POST boot from once (src/host/boot-order.ts names); 'none' clears. */
 export type BootTarget = 'none' | 'disk' | 'pxe' | 'cd' | 'ider-cd' | 'ider-floppy';
