@@ -9,13 +9,13 @@ import type { AmtOrigin } from '../http/index.js';
 import type { Instance, MethodDecl, OperationDecl, WsmanContext } from './declaration.js';
 import type { EnumerationContexts } from './enumerations.js';
 import { WsmanFault } from './faults.js';
-import { ANONYMOUS, NS, OPERATION_OF_ACTION, type GenericOperation } from './namespaces.js';
+import { ANONYMOUS, NS, OPERATION_OF_ACTION, SCHEMA_BASE, type GenericOperation } from './namespaces.js';
 import { principalRealms, realmAllows } from './realms.js';
 import type { ClassRegistry, RegisteredClass } from './registry.js';
 import type { WsmanRequest } from './request.js';
 import { keySelectors, selectInstance } from './selectors.js';
-import { readProperties, writeEndpointReference, writeProperties } from './values.js';
-import { element, textElement } from './xml-write.js';
+import { actualClassOf, readProperties, writeEndpointReference, writeProperties } from './values.js';
+import { element, namespaceDeclarations, textElement } from './xml-write.js';
 
 export interface OperationResult {
   readonly action: string;
@@ -68,8 +68,32 @@ function instancePrefixes(cls: RegisteredClass): [string, string][] {
   return [['g', cls.resourceUri], ...(cls.declaration.commonNamespace ? [['h', NS.common] as [string, string]] : [])];
 }
 
-function instanceXml(cls: RegisteredClass, instance: Instance, prefix: string, common: string): string {
-  return element(`${prefix}:${cls.declaration.name}`, writeProperties(cls.declaration.properties, instance, { cls: prefix, common }));
+function instanceXml(cls: Pick<RegisteredClass, 'declaration'>, instance: Instance, prefix: string, common: string, attributes = ''): string {
+  return element(`${prefix}:${cls.declaration.name}`, writeProperties(cls.declaration.properties, instance, { cls: prefix, common }), attributes);
+}
+
+type ItemClass = Pick<RegisteredClass, 'declaration' | 'resourceUri'>;
+
+/** The class a Pull item is written as: its actual class when it is a subclass instance (brief §2.4). */
+function itemClass(cls: RegisteredClass, item: Instance): ItemClass {
+  const actual = actualClassOf(item);
+  return actual === undefined ? cls : { declaration: actual, resourceUri: SCHEMA_BASE[actual.schema] + actual.name };
+}
+
+/**
+ * Pull items: h (and i) are declared on the envelope for the first item's class; an item of
+ * another class redeclares them on its own element.
+ */
+function pullItems(cls: RegisteredClass, items: readonly Instance[]): { prefixes: [string, string][]; xml: string } {
+  const head = items[0] === undefined ? cls : itemClass(cls, items[0]);
+  const prefixes: [string, string][] = [['g', NS.enumeration], ['h', head.resourceUri], ...(head.declaration.commonNamespace ? [['i', NS.common] as [string, string]] : [])];
+  const xml = items.map((item) => {
+    const own = itemClass(cls, item);
+    if (own.resourceUri === head.resourceUri) return instanceXml(own, item, 'h', 'i');
+    const common: [string, string][] = own.declaration.commonNamespace && !head.declaration.commonNamespace ? [['i', NS.common]] : [];
+    return instanceXml(own, item, 'h', 'i', namespaceDeclarations([['h', own.resourceUri], ...common]));
+  }).join('');
+  return { prefixes, xml };
 }
 
 type GenericHandler = (d: Dispatcher, cls: RegisteredClass, context: WsmanContext, request: WsmanRequest) => OperationResult;
@@ -116,10 +140,9 @@ const GENERIC: Record<GenericOperation, GenericHandler> = {
   pull: (d, cls, context, request) => {
     const pulled = d.enumerations.pull(request.enumerationContext ?? '', cls, context.principal.user, request.maxElements);
     if (pulled === undefined) throw new WsmanFault('invalidEnumerationContext');
-    const items = pulled.items.map((item) => instanceXml(cls, item, 'h', 'i')).join('');
+    const items = pullItems(cls, pulled.items);
     const tail = pulled.done ? element('g:EndOfSequence', '') : textElement('g:EnumerationContext', request.enumerationContext ?? '');
-    const prefixes: [string, string][] = [['g', NS.enumeration], ['h', cls.resourceUri], ...(cls.declaration.commonNamespace ? [['i', NS.common] as [string, string]] : [])];
-    return reply(request, cls, prefixes, element('g:PullResponse', element('g:Items', items) + tail));
+    return reply(request, cls, items.prefixes, element('g:PullResponse', element('g:Items', items.xml) + tail));
   },
   release: (d, cls, context, request) => {
     if (!d.enumerations.release(request.enumerationContext ?? '', cls, context.principal.user)) throw new WsmanFault('invalidEnumerationContext');
@@ -127,7 +150,12 @@ const GENERIC: Record<GenericOperation, GenericHandler> = {
   },
 };
 
-/** Invoke: `<g:Method_OUTPUT>` outputs then `<g:ReturnValue>`; failures are ReturnValues, not faults (brief §2.5). */
+/**
+ * Invoke: `<g:Method_OUTPUT>` outputs then `<g:ReturnValue>`; failures are ReturnValues, not faults
+ * (brief §2.5). Method replies declare only g, even for classes whose Get declares h (46 of the 48
+ * recorded `_OUTPUT` replies; AMT_WiFiPortConfigurationService's are the exception), plus h when an
+ * output is a datetime.
+ */
 function invoke(cls: RegisteredClass, method: MethodDecl, context: WsmanContext, request: WsmanRequest): OperationResult {
   const payload = request.payload;
   if (payload !== undefined && (payload.ns !== cls.resourceUri || payload.name !== `${method.name}_INPUT`)) {
@@ -140,6 +168,7 @@ function invoke(cls: RegisteredClass, method: MethodDecl, context: WsmanContext,
   if (method.returnValues[result.returnValue] === undefined) throw new WsmanFault('internalError', `${method.name} gave undeclared ReturnValue ${result.returnValue}`);
   const outputs = writeProperties(method.outputs, result.output ?? {}, { cls: 'g', common: 'h' });
   const body = element(`g:${method.name}_OUTPUT`, outputs + textElement('g:ReturnValue', String(result.returnValue)));
-  return { action: `${request.action}Response`, resourceUri: cls.resourceUri, prefixes: instancePrefixes(cls), body };
+  const common: [string, string][] = method.outputs.some((p) => p.type === 'datetime') ? [['h', NS.common]] : [];
+  return { action: `${request.action}Response`, resourceUri: cls.resourceUri, prefixes: [['g', cls.resourceUri], ...common], body };
 }
 

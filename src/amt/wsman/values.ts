@@ -4,12 +4,30 @@
  * common namespace's `Datetime`, EPRs as `b:Address` + `b:ReferenceParameters`. Writing follows
  * the declared order; reading checks each value against its declared type.
  */
-import type { Instance, PropertyDecl, PropertyType, Scalar } from './declaration.js';
+import type { ClassDeclaration, Instance, PropertyDecl, PropertyType, Scalar } from './declaration.js';
 import { WsmanFault } from './faults.js';
 import { readEndpointReference, type EndpointReference, type SelectorValue } from './request.js';
 import { element, escapeAttribute, escapeText, textElement } from './xml-write.js';
 import type { XmlElement } from './xml-tree.js';
 import { NS } from './namespaces.js';
+
+/**
+ * Instances of a subclass (brief §2.4): enumerating an association or superclass, e.g.
+ * CIM_ServiceAvailableToElement, yields items named after their actual class, in that class's
+ * namespace. The mark belongs to the instance object itself, so a spread copy is unmarked.
+ */
+const ACTUAL_CLASS = new WeakMap<Instance, ClassDeclaration>();
+
+/** Marks `instance` as one of `declaration` (its element name and namespace in Pull items); returns it. */
+export function asInstanceOf(declaration: ClassDeclaration, instance: Instance): Instance {
+  ACTUAL_CLASS.set(instance, declaration);
+  return instance;
+}
+
+/** The class `instance` was marked with by `asInstanceOf`, if any. */
+export function actualClassOf(instance: Instance): ClassDeclaration | undefined {
+  return ACTUAL_CLASS.get(instance);
+}
 
 /** Prefixes in force where an instance is written. */
 export interface WritePrefixes {
