@@ -18,9 +18,11 @@ import {
   CERTIFICATE_CHAIN, PROVISIONING, PROVISIONING_CERTIFICATE_HASHES, PROVISIONING_DNS_SUFFIXES,
 } from '../src/amt/wsman/classes/provisioning.js';
 import { PENDING_MEBX_PASSWORD } from '../src/amt/wsman/classes/setup-and-configuration.js';
-import { GENERAL_SETTINGS } from '../src/amt/wsman/index.js';
+import { GENERAL_SETTINGS, SCHEMA_BASE } from '../src/amt/wsman/index.js';
 import { defineSlot } from '../src/amt/wsman/state.js';
-import { createTestWsman, tagSequence, textOf, TEST_WSMAN_REALM, type TestWsman } from '../src/amt/wsman/testing.js';
+import {
+  ACTION, createTestWsman, envelope, ENUMERATE_BODY, pullBody, rootNamespaces, tagSequence, textOf, TEST_WSMAN_REALM, type TestWsman,
+} from '../src/amt/wsman/testing.js';
 
 interface MessageSet { [service: string]: { [call: string]: ((...args: unknown[]) => string) | undefined } | undefined }
 const wsmanMessages = createRequire(import.meta.url)('@open-amt-cloud-toolkit/wsman-messages') as Record<'AMT' | 'IPS', { Messages: new () => MessageSet }>;
@@ -283,4 +285,32 @@ test('Unprovision: every other slot back to factory, kept slots kept; refused in
   assert.equal(wsman.state.get(KEPT), 'changed');
   assert.deepEqual(provisioning(wsman), { state: 0, controlMode: 0 });
   assert.equal(returnValue((await local(wsman, hbs('Setup', 2, SETUP_PASSWORD))).body), 0, 'and activation works again');
+});
+
+test('IPS_ProvisioningRecordLog has the recorded shape and one record once activated', async () => {
+  const wsman = createTestWsman();
+  const get = (): Promise<{ body: string }> => local(wsman, envelope({ action: ACTION.get, resourceUri: `${SCHEMA_BASE.IPS}IPS_ProvisioningRecordLog` }));
+  const before = await get();
+  assert.deepEqual(tagSequence(before.body), tagSequence(fixture('ips/provisioningrecordlog/get.xml')));
+  assert.deepEqual(rootNamespaces(before.body), rootNamespaces(fixture('ips/provisioningrecordlog/get.xml')));
+  assert.equal(textOf(before.body, 'g:CurrentNumberOfRecords'), '0');
+  assert.equal(returnValue((await local(wsman, hbs('Setup', 2, SETUP_PASSWORD))).body), 0);
+  assert.equal(textOf((await get()).body, 'g:CurrentNumberOfRecords'), '1');
+});
+
+test('AMT_ProvisioningCertificateHash lists the hash table; disabling the test root with Put makes its chain untrusted', async () => {
+  const wsman = acmDevice();
+  const uri = `${SCHEMA_BASE.AMT}AMT_ProvisioningCertificateHash`;
+  const context = textOf((await local(wsman, envelope({ action: ACTION.enumerate, resourceUri: uri, body: ENUMERATE_BODY }))).body, 'g:EnumerationContext') ?? '';
+  const pulled = await local(wsman, envelope({ action: ACTION.pull, resourceUri: uri, body: pullBody(context) }));
+  const hashes = wsman.state.get(PROVISIONING_CERTIFICATE_HASHES);
+  assert.equal([...pulled.body.matchAll(/<h:AMT_ProvisioningCertificateHash>/g)].length, hashes.length);
+  assert.ok(pulled.body.includes(`<h:HashData>${b64(pki.rootSha256)}</h:HashData><h:HashType>2</h:HashType>`));
+  const id = `Intel(r) AMT: Certificate Hash ${hashes.length - 1}`;
+  const body = `<h:AMT_ProvisioningCertificateHash xmlns:h="${uri}"><h:Enabled>false</h:Enabled><h:InstanceID>${id}</h:InstanceID></h:AMT_ProvisioningCertificateHash>`;
+  assert.match((await local(wsman, envelope({ action: ACTION.put, resourceUri: uri, selectors: { InstanceID: id }, body }))).body, /AccessDenied/, 'Put needs PT Administration');
+  const put = await wsman.call(envelope({ action: ACTION.put, resourceUri: uri, selectors: { InstanceID: id }, body }), ['PT Administration']);
+  assert.equal(textOf(put.body, 'g:Enabled'), 'false');
+  assert.deepEqual(await addChain(wsman, [await pki.issueLeaf(), pki.intermediate, pki.root]), [0, 0, 4]);
+  assert.equal(wsman.state.get(CERTIFICATE_CHAIN).failure, 'untrusted-root');
 });
