@@ -20,6 +20,10 @@ export interface PlatformFacts {
   /** 16 raw bytes as PTHI GetUUID returns them. */
   readonly uuid: Uint8Array;
   readonly chassis: ChassisFacts;
+  /** The wired LAN MAC: 6 raw bytes, as PTHI GetMacAddresses / GetLANInterfaceSettings report them. */
+  readonly macAddress: Uint8Array;
+  /** The platform's own IPv4 address (dotted; a loopback address, where vme's AMT listens). */
+  readonly networkAddress: string;
   /** The host hardware the inventory classes report; DEFAULT_HOST_INVENTORY when absent. */
   readonly inventory?: HostInventory;
 }

@@ -17,6 +17,9 @@ export const TEST_FACTS: PlatformFacts = {
   firmware: { version: '16.1.27.2225', sku: 16392, biosVersion: 'VME.BIOS.0001' },
   uuid: TEST_UUID,
   chassis: DEFAULT_CHASSIS,
+  /** The MAC of the recorded `amt/ethernetport/get.xml`. */
+  macAddress: Uint8Array.from([0xc8, 0xd9, 0xd2, 0x7a, 0x1e, 0x33]),
+  networkAddress: '127.0.0.2',
 };
 
 export interface TestWsman {

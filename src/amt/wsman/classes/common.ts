@@ -17,6 +17,15 @@ export const REALMS = {
   generalInfoOrLocal: ['General Info', 'Local System'],
   hardwareAsset: ['Hardware Asset'],
   administration: ['PT Administration'],
+  // Network, time, event log, alarm clock, redirection and consent (classes/group-network-logs.ts).
+  generalInfoOrNetworkTime: ['General Info', 'Network Time'],
+  networkTime: ['Network Time'],
+  eventLogReader: ['Event Log Reader', 'Event Manager'],
+  eventManager: ['Event Manager'],
+  remoteControl: ['Remote Control'],
+  remoteControlOrGeneralInfo: ['Remote Control', 'General Info'],
+  redirectionOrGeneralInfo: ['Redirection', 'General Info'],
+  redirectionOrAdministration: ['Redirection', 'PT Administration'],
   // Accounts and audit log (classes/authorization-methods.ts, classes/audit-log.ts).
   /** The user ACL entry methods: PT Administration or the ACL realm. */
   acl: ['PT Administration', 'ACL'],
@@ -35,6 +44,11 @@ export const SERVICE_KEYS = {
 /** Key values of an AMT-side service: `SystemName=Intel(r) AMT` (brief §3). */
 export function amtServiceKeys(className: string, name: string): { CreationClassName: string; Name: string; SystemCreationClassName: string; SystemName: string } {
   return { CreationClassName: className, Name: name, SystemCreationClassName: 'CIM_ComputerSystem', SystemName: 'Intel(r) AMT' };
+}
+
+/** Key values of a host-side service or access point: `SystemName=ManagedSystem` (brief §3: KVM SAP, alarm clock). */
+export function hostServiceKeys(className: string, name: string): { CreationClassName: string; Name: string; SystemCreationClassName: string; SystemName: string } {
+  return { ...amtServiceKeys(className, name), SystemName: 'ManagedSystem' };
 }
 
 /** An EPR to a CIM class instance with the given selectors. */
