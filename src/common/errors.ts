@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   VME_ERR_AMT_ACTIVATION: { meaning: 'Activating AMT failed: the device is already activated, does not allow the control mode, or its setup method returned a non-zero ReturnValue (given in the message).', exit: EXIT.failure },
   VME_ERR_AMT_AUTH_CONFIG: { meaning: 'The Digest realm or user table is invalid (realm shape, empty or duplicate user, HA1 not 32 lower-case hex, empty access-realm name).', exit: EXIT.badInput },
   VME_ERR_AMT_TLS_CONFIG: { meaning: 'The AMT TLS settings are invalid: unknown profile, missing key or certificate, or mutual TLS without a trusted root.', exit: EXIT.badInput },
+  VME_ERR_AMT_PKI_INVALID: { meaning: 'A certificate, key or certificate request given to the AMT certificate store is not acceptable: not DER X.509 / PKCS#1 / PKCS#8 RSA / PKCS#10, too large, or its key does not match; the WS-Man method answers a PT_STATUS ReturnValue.', exit: EXIT.badInput },
   // AMT WS-Management layer (src/amt/wsman): SOAP parsing, faults, class declarations.
   VME_ERR_WSMAN_MALFORMED: { meaning: 'A WS-Man request body is not acceptable SOAP: not well-formed UTF-8 XML, a DTD or entity, not a SOAP 1.2 envelope, or a required header missing; the device answers a SOAP fault (HTTP 400).', exit: EXIT.badInput },
   VME_ERR_WSMAN_TOO_LARGE: { meaning: 'A WS-Man request exceeds a parser limit (body size, element depth, element, attribute or text size); the device answers the wsman:EncodingLimit fault (HTTP 400).', exit: EXIT.badInput },
