@@ -1,7 +1,8 @@
 /**
  * Finding the instance a request's SelectorSet names. Selectors may come in any order and may be
  * EPRs (brief §2.2). A selector that is not a key is InvalidSelectors; no match is
- * DestinationUnreachable (brief §2.5); no selectors on a singleton is fine (brief §2.4).
+ * DestinationUnreachable (brief §2.5); no selectors on a singleton is fine (brief §2.4), on a
+ * class with no or several instances InvalidSelectors.
  */
 import type { Instance, PropertyValue } from './declaration.js';
 import { WsmanFault } from './faults.js';
@@ -15,7 +16,8 @@ export function selectInstance(cls: RegisteredClass, instances: readonly Instanc
   }
   if (selectors.size === 0) {
     const [only, ...more] = instances;
-    if (only === undefined) throw new WsmanFault('destinationUnreachable');
+    // Nothing to identify without selectors: a keyed class with no instance is InvalidSelectors too (DSP0226 InsufficientSelectors).
+    if (only === undefined) throw new WsmanFault('invalidSelectors', `${cls.declaration.name} has no instance without selectors`);
     if (more.length > 0) throw new WsmanFault('invalidSelectors', `${cls.declaration.name} has several instances: selectors are needed`);
     return only;
   }
