@@ -20,7 +20,11 @@ export interface AuditLogState {
   readonly lastTimestamp?: number;
 }
 
-export const AUDIT_LOG: StateSlot<AuditLogState> = { name: 'amt/audit-log', initial: () => ({ records: [] }) };
+/**
+ * Kept through Unprovision: an audit trail that the unprovisioning administrator could erase would
+ * not be one (vme's choice; no public source says AMT clears it). Only ClearLog empties it.
+ */
+export const AUDIT_LOG: StateSlot<AuditLogState> = { name: 'amt/audit-log', initial: () => ({ records: [] }), unprovision: 'keep' };
 
 function locationType(address: string | undefined): number {
   if (address === undefined || address.length === 0) return MC_LOCATION_TYPE.none;
