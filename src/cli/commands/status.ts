@@ -1,7 +1,11 @@
-/** `vme status`: MEInfo/amtinfo-like facts read from the host side over the platform's HECI device. */
+/**
+ * `vme status`: MEInfo/amtinfo-like facts read from the host side over the platform's HECI device,
+ * plus where the platform's network listeners are (`network`, from the `<state>/network.json` a
+ * running `vme up` writes: HECI carries no network address).
+ */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readPlatformStatus, type PlatformStatus } from '../../status/index.js';
+import { readNetworkFile, readPlatformStatus, type NetworkStatus, type PlatformStatus } from '../../status/index.js';
 import { MeiErrnoError } from '../../heci/index.js';
 import { VmeError } from '../../common/errors.js';
 import { emit } from '../output.js';
@@ -12,10 +16,18 @@ interface StatusOptions {
   json?: boolean;
 }
 
-function render(s: PlatformStatus): string {
+type StatusResult = PlatformStatus & { network: NetworkStatus | null };
+
+function networkLine(network: NetworkStatus | null): string {
+  if (!network) return 'network:            unknown (no network.json from a running `vme up` in the state folder)';
+  return `network:            ${network.address}${network.amt.length ? `; AMT ${network.amt.join('  ')}` : ''}`;
+}
+
+function render(s: StatusResult): string {
   const lines = [
     `HECI device:        ${s.device}`,
     `engine:             reachable over HECI`,
+    networkLine(s.network),
     `firmware version:   ${s.firmware.version} (recovery ${s.firmware.recoveryVersion})`,
     `features:           ${s.firmware.features.join(', ') || 'none'}; firmware update ${s.firmware.firmwareUpdate ? 'enabled' : 'disabled'}`,
   ];
@@ -34,7 +46,7 @@ function render(s: PlatformStatus): string {
   ].join('\n');
 }
 
-async function status(opts: StatusOptions): Promise<void> {
+async function status(opts: StatusOptions, stateGiven: boolean): Promise<void> {
   const device = opts.device ?? join(resolve(opts.state), 'mei0.sock');
   let result: PlatformStatus;
   try {
@@ -45,7 +57,9 @@ async function status(opts: StatusOptions): Promise<void> {
     }
     throw error;
   }
-  emit(result, opts, render);
+  // The state folder's network.json describes this device's platform only if the device is that folder's own.
+  const network = opts.device === undefined || stateGiven ? readNetworkFile(resolve(opts.state)) : null;
+  emit({ ...result, network }, opts, render);
 }
 
 export function registerStatus(program: Command): void {
@@ -54,5 +68,5 @@ export function registerStatus(program: Command): void {
     .option('--state <dir>', 'state folder of a running `vme up` (its HECI device is <dir>/mei0.sock)', './state')
     .option('--device <path>', 'HECI device socket to open instead')
     .option('--json', 'print the status as JSON')
-    .action((opts: StatusOptions) => status(opts));
+    .action((opts: StatusOptions, command: Command) => status(opts, command.getOptionValueSource('state') === 'cli'));
 }

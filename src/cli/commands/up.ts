@@ -3,7 +3,8 @@
  * keys, a signed 8 MiB image, its fuses); on later runs it resumes the same platform. It then boots
  * the whole machine — engine (ROM → kernel → apps), HECI device socket, host (BIOS POST with
  * DRAM-init-done and End-of-POST, simulated OS) — prints what runs and how to reach it, and serves
- * until Ctrl-C.
+ * until Ctrl-C. The engine's listeners (AMT's ports) bind on the platform's own loopback address
+ * (`--address`, default 127.0.0.2), recorded in `<state>/network.json` for `vme status` while it runs.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,12 +15,18 @@ import { buildPlatform, writeFileAtomic } from '../../image/index.js';
 import { FileBacking } from '../../flash/index.js';
 import { Machine } from '../../machine/index.js';
 import { RealTimeClock } from '../../host/index.js';
+import { checkNetworkAddress } from '../../kernel/index.js';
+import { amtUrls, removeNetworkFile, writeNetworkFile } from '../../status/index.js';
 import { EXIT } from '../../common/errors.js';
 import { emit, selfCommand } from '../output.js';
 import { parseVersion, DEFAULT_FIRMWARE_VERSION_TEXT } from '../parse.js';
 
+/** The platform's own loopback address unless --address says otherwise (127.0.0.1 stays free for a host LMS). */
+export const DEFAULT_PLATFORM_ADDRESS = '127.0.0.2';
+
 interface UpOptions {
   state: string;
+  address: string;
   json?: boolean;
   quiet?: boolean;
   once?: boolean;
@@ -64,6 +71,7 @@ async function up(opts: UpOptions): Promise<void> {
   // Listen for Ctrl-C before anything else: a signal during boot then shuts down gracefully after
   // it, and "press Ctrl-C" is only ever printed once the handler is in place.
   const stopSignal = waitForStopSignal();
+  const address = checkNetworkAddress(opts.address);
   const paths = statePaths(opts.state);
   const say = (line: string): void => { if (!opts.quiet && !opts.json) process.stderr.write(`vme up: ${line}\n`); };
   const created = ensurePlatform(paths, say);
@@ -71,17 +79,24 @@ async function up(opts: UpOptions): Promise<void> {
   const flash = FileBacking.open(paths.image);
   const started = performance.now();
   const machine = await Machine.create({
-    flash, fuses: readFuses(paths.fuses), clock: new RealTimeClock(), meiSocketPath: paths.meiSocket,
+    flash, fuses: readFuses(paths.fuses), clock: new RealTimeClock(), meiSocketPath: paths.meiSocket, network: { address },
     engine: { imagePath: paths.image }, host: { ...(opts.mebx ? { mebx: true } : {}) },
     onEvent: (kind, detail) => { if (kind === 'uma-reserved') say(`BIOS: DRAM init done, ${detail}`); },
   });
   const bootMs = performance.now() - started;
-  if (opts.console) {
-    await runConsole(machine, say, stopSignal);
+  try {
+    if (machine.engine.state !== 'down') writeNetworkFile(paths.dir, address, machine.engine.networkListeners());
+    await serve(machine, paths, created, bootMs, opts, say, stopSignal);
+  } finally {
+    removeNetworkFile(paths.dir);
     await machine.shutdown();
     flash.close();
-    return;
   }
+}
+
+/** Runs the booted machine: the console, or report and (unless --once) wait for Ctrl-C. */
+async function serve(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions, say: (line: string) => void, stopSignal: Promise<void>): Promise<void> {
+  if (opts.console) return runConsole(machine, say, stopSignal);
   if (machine.engine.state !== 'down') {
     say(`engine ${machine.engine.state} in ${Math.round(bootMs)} ms; powering on the host`);
     machine.host.powerOn();
@@ -94,8 +109,6 @@ async function up(opts: UpOptions): Promise<void> {
     await stopSignal;
     say('shutting down');
   }
-  await machine.shutdown();
-  flash.close();
 }
 
 /** Waits until the host's OS runs (or it stops in POST / has no boot device), at most `timeoutMs`. */
@@ -108,11 +121,23 @@ async function waitForHost(machine: Machine, timeoutMs: number): Promise<void> {
   }
 }
 
+/** The listeners as `vme up` prints them: one line each, failures with their reason. */
+function networkLines(network: { address: string; amt: string[]; listeners: ReturnType<Machine['engine']['networkListeners']> }): string[] {
+  if (network.listeners.length === 0) return [`network:        ${network.address}   (no app listens on it)`];
+  return [
+    `network:        ${network.address}   (this platform's own loopback address)`,
+    ...network.listeners.map((l) => `  ${l.app} ${l.protocol} ${String(l.port).padEnd(5)} ${l.listening ? `listening${l.tls ? ' (TLS by the app)' : ''}` : `NOT listening: ${l.error ?? '?'}`}`),
+    ...(network.amt.length ? [`AMT:            ${network.amt.join('  ')}`] : []),
+  ];
+}
+
 function report(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions): void {
   const status = machine.engine.status();
   const host = machine.host.state();
+  const listeners = machine.engine.networkListeners();
   const result = {
     state: paths.dir, created, image: paths.image, fuses: paths.fuses, keys: paths.keys, meiDevice: machine.device ? paths.meiSocket : null,
+    network: { address: opts.address, amt: amtUrls(opts.address, listeners), listeners },
     bootMs: Math.round(bootMs), engine: status.state, enginePower: status.power, apps: status.apps, counters: status.counters,
     host: { power: host.powerState, phase: host.phase, os: host.os ?? null, bootDevice: host.bootDevice ?? null, endOfPost: host.endOfPostSent },
     log: machine.engine.bootLog,
@@ -128,6 +153,7 @@ function report(machine: Machine, paths: StatePaths, created: string[], bootMs: 
     ...(console.length ? ['serial console:', ...console] : []),
     '',
     `HECI device:    ${r.meiDevice ?? '(none: the engine is down)'}   (like /dev/mei0, for host programs)`,
+    ...networkLines(r.network),
     `platform image: ${r.image}`,
     `fuses:          ${r.fuses}   (chipset-only; the host never reads them)`,
     `keys:           ${r.keys}   (DEVELOPMENT keys, not Intel's)`,
@@ -199,6 +225,7 @@ export function registerUp(program: Command): void {
   program.command('up')
     .description('create (first run) or resume a platform in a state folder, boot its engine and keep it running until Ctrl-C')
     .option('--state <dir>', 'state folder holding keys, image and fuses', './state')
+    .option('--address <ip>', "the platform's own loopback address for the engine's listeners (AMT 16992/16993, RMCP 623)", DEFAULT_PLATFORM_ADDRESS)
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress lines on stderr')
     .option('--once', 'boot, print and shut down (for scripts) instead of running until Ctrl-C')
