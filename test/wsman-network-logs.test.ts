@@ -242,6 +242,10 @@ test('alarm clock: Create, Enumerate (wsman-messages), Put, Delete; duplicates, 
   const opened = await wsman.call(built('IPS', 'AlarmClockOccurrence', 'Enumerate'));
   const pulled = await wsman.call(built('IPS', 'AlarmClockOccurrence', 'Pull', textOf(opened.body, 'g:EnumerationContext')));
   assert.match(pulled.body, /<h:IPS_AlarmClockOccurrence><h:DeleteOnCompletion>false<\/h:DeleteOnCompletion><h:ElementName>wake<\/h:ElementName><h:InstanceID>wake<\/h:InstanceID><h:StartTime><i:Datetime>2026-11-21T13:00:00Z<\/i:Datetime><\/h:StartTime><\/h:IPS_AlarmClockOccurrence>/);
+  const got = await wsman.call(envelope({ action: ACTION.get, resourceUri: OCCURRENCE, selectors: { InstanceID: 'wake' } }));
+  assert.equal(textOf(got.body, 'g:ElementName'), 'wake');
+  assert.match(got.body, /<g:StartTime><h:Datetime>2026-11-21T13:00:00Z<\/h:Datetime><\/g:StartTime>/);
+  assert.equal(subcode((await wsman.call(envelope({ action: ACTION.get, resourceUri: OCCURRENCE, selectors: { InstanceID: 'nope' } }))).body), 'b:DestinationUnreachable');
   const moved = await wsman.call(envelope({ action: ACTION.put, resourceUri: OCCURRENCE, selectors: { InstanceID: 'wake' }, body: alarmBody('wake', iso(T0 + 60_000)) }));
   assert.equal(moved.status, 200, moved.body);
   assert.match(moved.body, /2026-11-21T12:01:00Z/);

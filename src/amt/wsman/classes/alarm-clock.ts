@@ -125,6 +125,7 @@ export const IPS_ALARM_CLOCK_OCCURRENCE: ClassDeclaration = {
   ],
   instances: (context) => context.state.get(ALARM_CLOCK).alarms.map(occurrenceInstance),
   operations: {
+    get: { realms: REALMS.remoteControlOrGeneralInfo },
     enumerate: { realms: REALMS.remoteControlOrGeneralInfo },
     create: { realms: REALMS.remoteControl, apply: createAlarm },
     put: { realms: REALMS.remoteControl, apply: changeAlarm },
