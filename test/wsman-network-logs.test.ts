@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PROVISIONING, SCHEMA_BASE } from '../src/amt/wsman/index.js';
+import { resetOnUnprovision, resetSlots } from '../src/amt/wsman/state.js';
 import {
   appendEventLogRecord, dueAlarms, EventLogRecordLayout, KVM_SETTINGS, MESSAGE_LOG, MESSAGE_LOG_CAPACITY, optInCodeToDisplay, redirectionFeatures,
   setOptInSession, type EventLogRecord,
@@ -449,4 +450,16 @@ test('§3.10 classes MeshCommander batches: Enumerate/Pull give an empty list wi
     assert.match(pulled, /<g:PullResponse><g:Items><\/g:Items><g:EndOfSequence><\/g:EndOfSequence><\/g:PullResponse>/, cls.name);
     assert.equal(subcode(await get(wsman, cls.name)), 'b:ActionNotSupported', cls.name);
   }
+});
+
+test('Unprovision (resetOnUnprovision): the AMT clock is kept; network, consent, redirection, alarms and the event log go back to defaults', async () => {
+  const wsman = setup();
+  const ta0 = T0 / 1000;
+  assert.equal(returnValue((await invoke(wsman, 'AMT_TimeSynchronizationService', 'SetHighAccuracyTimeSynch', `<h:Ta0>${ta0}</h:Ta0><h:Tm1>${ta0 + 500}</h:Tm1><h:Tm2>${ta0 + 500}</h:Tm2>`)).body), 0);
+  assert.equal(returnValue((await wsman.call(built('AMT', 'RedirectionService', 'RequestStateChange', 32771))).body), 0);
+  appendEventLogRecord(wsman.state, record(1));
+  resetSlots(wsman.state, resetOnUnprovision);
+  assert.equal(Number(textOf((await invoke(wsman, 'AMT_TimeSynchronizationService', 'GetLowAccuracyTimeSynch')).body, 'g:Ta0')), ta0 + 500);
+  assert.equal(textOf(await get(wsman, 'AMT_RedirectionService'), 'g:EnabledState'), '32768');
+  assert.equal(wsman.state.get(MESSAGE_LOG).records.length, 0);
 });

@@ -11,7 +11,7 @@
  */
 import type { ClassDeclaration, Instance, WsmanContext } from '../declaration.js';
 import { WsmanFault } from '../faults.js';
-import type { StateSlot, WsmanState } from '../state.js';
+import { defineSlot, type WsmanState } from '../state.js';
 import { hostServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 import { amtClockSeconds } from './time-sync.js';
 
@@ -29,7 +29,7 @@ export interface AlarmClockState {
   readonly alarms: readonly AlarmRecord[];
 }
 
-export const ALARM_CLOCK: StateSlot<AlarmClockState> = { name: 'wsman/alarm-clock', initial: () => ({ alarms: [] }) };
+export const ALARM_CLOCK = defineSlot<AlarmClockState>('wsman/alarm-clock', () => ({ alarms: [] }));
 /** vme's bounds: alarms kept, and the length of an InstanceID or ElementName. */
 export const MAX_ALARMS = 5;
 const MAX_NAME = 256;

@@ -11,7 +11,7 @@
 import { ipv4ToNumber } from '../../../protocols/pthi/platform.js';
 import type { ClassDeclaration, Instance, PropertyDecl, WsmanContext } from '../declaration.js';
 import { WsmanFault } from '../faults.js';
-import type { StateSlot } from '../state.js';
+import { defineSlot } from '../state.js';
 import { REALMS } from './common.js';
 
 export interface EthernetState {
@@ -28,13 +28,10 @@ export interface EthernetState {
   readonly linkPolicy: readonly number[];
 }
 
-export const ETHERNET: StateSlot<EthernetState> = {
-  name: 'wsman/ethernet-port',
-  initial: () => ({
-    dhcpEnabled: true, ipSyncEnabled: true, sharedStaticIp: false, ipAddress: '', subnetMask: '', defaultGateway: '', primaryDns: '',
-    secondaryDns: '', linkPolicy: [1, 14],
-  }),
-};
+export const ETHERNET = defineSlot<EthernetState>('wsman/ethernet-port', () => ({
+  dhcpEnabled: true, ipSyncEnabled: true, sharedStaticIp: false, ipAddress: '', subnetMask: '', defaultGateway: '', primaryDns: '',
+  secondaryDns: '', linkPolicy: [1, 14],
+}));
 
 const INSTANCE_ID = 'Intel(r) AMT Ethernet Port Settings 0';
 const STATIC_FIELDS = ['IPAddress', 'SubnetMask', 'DefaultGateway', 'PrimaryDNS', 'SecondaryDNS'] as const;

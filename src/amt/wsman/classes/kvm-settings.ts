@@ -10,7 +10,7 @@
  */
 import type { ClassDeclaration, Instance, PropertyDecl, WsmanContext } from '../declaration.js';
 import { WsmanFault } from '../faults.js';
-import type { StateSlot } from '../state.js';
+import { defineSlot } from '../state.js';
 import { REALMS } from './common.js';
 import { effectiveOptInRequired, OPT_IN_REQUIRED, setOptInPolicy } from './opt-in.js';
 
@@ -27,10 +27,7 @@ export interface KvmSettingsState {
   readonly backToBackFbMode: boolean;
 }
 
-export const KVM_SETTINGS: StateSlot<KvmSettingsState> = {
-  name: 'wsman/kvm-settings',
-  initial: () => ({ enabledByMebx: true, is5900PortEnabled: false, rfbPassword: '', sessionTimeout: 3, optInPolicyTimeout: 300, defaultScreen: 0, backToBackFbMode: false }),
-};
+export const KVM_SETTINGS = defineSlot<KvmSettingsState>('wsman/kvm-settings', () => ({ enabledByMebx: true, is5900PortEnabled: false, rfbPassword: '', sessionTimeout: 3, optInPolicyTimeout: 300, defaultScreen: 0, backToBackFbMode: false }));
 
 const INSTANCE_ID = 'Intel(r) KVM Redirection Settings';
 const SYMBOL = /[^A-Za-z0-9]/;

@@ -9,7 +9,7 @@
  */
 import { bytes, struct, u8, u32 } from '../../../codec/index.js';
 import type { ClassDeclaration, MethodResult } from '../declaration.js';
-import type { StateSlot, WsmanState } from '../state.js';
+import { defineSlot, type WsmanState } from '../state.js';
 import { amtServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 
 /** One event record on the wire (GWM `amt/messagelog/decoder.go` parseEventLogResult; MeshCommander `_GetMessageLog1`). */
@@ -49,7 +49,7 @@ export interface MessageLogState {
 }
 
 export const MESSAGE_LOG_CAPACITY = 390;
-export const MESSAGE_LOG: StateSlot<MessageLogState> = { name: 'wsman/message-log', initial: () => ({ records: [], frozen: false }) };
+export const MESSAGE_LOG = defineSlot<MessageLogState>('wsman/message-log', () => ({ records: [], frozen: false }));
 
 const byte = (value: number): number => value & 0xff;
 

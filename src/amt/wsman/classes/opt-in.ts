@@ -12,7 +12,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { ClassDeclaration, Instance, MethodResult, WsmanContext } from '../declaration.js';
 import { WsmanFault } from '../faults.js';
-import type { StateSlot, WsmanState } from '../state.js';
+import { defineSlot, type WsmanState } from '../state.js';
 import { amtServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 import { PROVISIONING } from './provisioning.js';
 
@@ -40,10 +40,7 @@ export interface OptInState {
   readonly failures: number;
 }
 
-export const OPT_IN: StateSlot<OptInState> = {
-  name: 'wsman/opt-in',
-  initial: () => ({ policy: OPT_IN_REQUIRED.kvm, displayTimeout: 300, phase: 0, code: '', startedAt: 0, expiresAt: 0, failures: 0 }),
-};
+export const OPT_IN = defineSlot<OptInState>('wsman/opt-in', () => ({ policy: OPT_IN_REQUIRED.kvm, displayTimeout: 300, phase: 0, code: '', startedAt: 0, expiresAt: 0, failures: 0 }));
 
 const IDLE = { phase: OPT_IN_PHASE.notStarted, code: '', startedAt: 0, expiresAt: 0, failures: 0 } as const;
 const NOT_READY = 2;

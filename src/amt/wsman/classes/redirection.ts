@@ -8,7 +8,7 @@
  * `amt/redirection` and `cim/kvm` decoders; order as in `amt/redirectionservice/get.xml`, `cim/kvm/get.xml`.
  */
 import type { ClassDeclaration, Instance, MethodDecl, MethodResult, WsmanContext } from '../declaration.js';
-import type { StateSlot, WsmanState } from '../state.js';
+import { defineSlot, type WsmanState } from '../state.js';
 import { amtServiceKeys, hostServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 import { KVM_SETTINGS } from './kvm-settings.js';
 
@@ -24,10 +24,7 @@ export interface RedirectionState {
 }
 
 /** Off until a console turns them on (MeshCentral and RPS do so after activation). */
-export const REDIRECTION: StateSlot<RedirectionState> = {
-  name: 'wsman/redirection',
-  initial: () => ({ enabledState: REDIRECTION_STATE.none, listenerEnabled: false, kvmEnabled: false, kvmRequestedState: 5 }),
-};
+export const REDIRECTION = defineSlot<RedirectionState>('wsman/redirection', () => ({ enabledState: REDIRECTION_STATE.none, listenerEnabled: false, kvmEnabled: false, kvmRequestedState: 5 }));
 
 /** What the redirection listener may serve now: SOL, IDER and KVM each need the listener too. */
 export function redirectionFeatures(state: WsmanState): { listener: boolean; sol: boolean; ider: boolean; kvm: boolean } {

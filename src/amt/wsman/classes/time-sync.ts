@@ -7,7 +7,7 @@
  * order follows `amt/timesynchronization/get.xml`.
  */
 import type { ClassDeclaration, MethodResult, WsmanContext } from '../declaration.js';
-import type { StateSlot, WsmanState } from '../state.js';
+import { defineSlot, type WsmanState } from '../state.js';
 import { amtServiceKeys, REALMS, SERVICE_KEYS } from './common.js';
 
 const NAME = 'Intel(r) AMT Time Synchronization Service';
@@ -18,7 +18,8 @@ export interface TimeSyncState {
   readonly offsetMs: number;
 }
 
-export const TIME_SYNC: StateSlot<TimeSyncState> = { name: 'wsman/time-sync', initial: () => ({ offsetMs: 0 }) };
+/** The clock survives Unprovision (it is the platform's clock, not a setting). */
+export const TIME_SYNC = defineSlot<TimeSyncState>('wsman/time-sync', () => ({ offsetMs: 0 }), { unprovision: 'keep' });
 
 /** The AMT clock in ms since the epoch, given the engine clock `nowMs`. */
 export function amtClockMs(state: WsmanState, nowMs: number): number {
