@@ -10,7 +10,8 @@ import type { Engine } from '../src/engine/index.js';
 import type { NetworkLimits, TraceEvent } from '../src/kernel/index.js';
 import { appState, bootTesting, engineFixture, FAST, testingPlatform, waitFor } from './support/engine.js';
 
-const fixture = engineFixture();
+// A generous heartbeat: only the blocking test needs the ping to fail, and a loaded machine must not fake a hang.
+const fixture = engineFixture({ pingTimeoutMs: 2000 });
 const platform = testingPlatform(['netecho']);
 const base = `127.${randomInt(1, 255)}.${randomInt(0, 256)}`;
 let host = randomInt(1, 200);
@@ -140,6 +141,25 @@ test('an app fault destroys its connections; the listener stays and serves the n
   await engine.call('netecho', 'forge', { connection: lastConnection });
   await waitFor(() => events(engine, 'audit').some((e) => e.kind === 'net-denied' && e.connection === lastConnection), 3000, 'the previous incarnation\'s id is refused');
   fresh.destroy();
+});
+
+test('onData blocking the worker\'s thread is caught by the acknowledgement deadline; only that instance is blamed', async () => {
+  const { engine, address } = await boot();
+  const { engine: bystander, address: otherAddress } = await boot();
+  const socket = await dial(address);
+  await roundTrip(socket, text('before'));
+  await engine.call('netecho', 'spinOnData', {});
+  const gone = closed(socket);
+  socket.write(text('spin'));
+  await gone;
+  await waitFor(() => appState(engine, 'netecho') === 'running' && appState(bystander, 'netecho') === 'running', 8000, 'both back');
+  assert.ok(events(engine, 'supervisor').some((e) => e.kind === 'app-fault' && e.fault === 'hung'), 'the spinning instance is blamed');
+  assert.equal(bystander.apps.find((a) => a.name === 'netecho')?.faults, 0, 'the bystander is not charged');
+  for (const where of [address, otherAddress]) {
+    const s = await dial(where);
+    assert.equal((await roundTrip(s, text('alive'))).toString(), 'alive');
+    s.destroy();
+  }
 });
 
 test('a peer that stops reading is cut off once the queue toward it passes the cap', async () => {

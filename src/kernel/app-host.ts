@@ -4,7 +4,8 @@
  * an answer means only that instance hangs (it is faulted); silence means the worker's thread is
  * stuck, so the worker is terminated and every instance in it is lost (the hung one is blamed, the
  * others are re-initialised without penalty). A worker that dies (heap limit, uncaught error) is
- * respawned on the next request.
+ * respawned on the next request. Network data posted to an instance is watched the same way: no
+ * acknowledgement for a whole deadline, and no answer to a ping, blames that instance's worker.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { fromWireError, KernelError, toWireError } from './errors.js';
@@ -35,6 +36,14 @@ interface InFlight {
   deadline: ScheduledTask | undefined;
 }
 
+/** Network data posted to one instance and not yet acknowledged. */
+interface Unacked {
+  count: number;
+  /** An acknowledgement arrived since the deadline was armed (the instance is making progress). */
+  progress: boolean;
+  deadline: ScheduledTask;
+}
+
 const WORKER_URL = new URL('./worker/app-worker.js', import.meta.url);
 
 /** A fault error for callers: the request failed because the callee faulted. */
@@ -45,6 +54,7 @@ export class AppHost {
   readonly #sinks = new Map<number, InstanceSink>();
   readonly #inFlight = new Map<number, InFlight>();
   readonly #pongs = new Map<number, () => void>();
+  readonly #unacked = new Map<number, Unacked>();
   #nextRequest = 1;
   #nextPing = 1;
   #spawns = 0;
@@ -72,6 +82,7 @@ export class AppHost {
   /** Forgets an instance: tells the worker to stop it and rejects its requests (with `error`, default VME_ERR_APP_UNAVAILABLE). */
   detach(instance: number, error: KernelError = new KernelError('VME_ERR_APP_UNAVAILABLE', 'the app instance was stopped')): void {
     if (!this.#sinks.delete(instance)) return;
+    this.#forgetAcks(instance);
     this.#post({ t: 'stop', instance });
     for (const [id, flight] of this.#inFlight) if (flight.instance === instance) this.#settle(id, false, error);
   }
@@ -96,11 +107,16 @@ export class AppHost {
     this.#post(message);
   }
 
-  /** Posts a network event to an attached instance (ArrayBuffers in `transfer` move); false when it is not attached. */
-  postNet(message: NetToWorker, transfer: ArrayBuffer[] = []): boolean {
+  /**
+   * Posts a network event to an attached instance (ArrayBuffers in `transfer` move); false when it
+   * is not attached. `net-data` must be acknowledged within `ackDeadlineMs` of the last progress,
+   * else the worker is pinged and, if it does not answer, terminated with that instance blamed.
+   */
+  postNet(message: NetToWorker, transfer: ArrayBuffer[] = [], ackDeadlineMs?: number): boolean {
     const worker = this.#worker;
     if (!worker || !this.#sinks.has(message.instance)) return false;
     worker.postMessage(message satisfies KernelToWorker, transfer);
+    if (message.t === 'net-data' && ackDeadlineMs !== undefined) this.#expectAck(message.instance, ackDeadlineMs);
     return true;
   }
 
@@ -108,6 +124,7 @@ export class AppHost {
   async terminate(): Promise<void> {
     const worker = this.#worker;
     this.#worker = undefined;
+    this.#forgetAcks();
     for (const id of [...this.#inFlight.keys()]) this.#settle(id, false, new KernelError('VME_ERR_APP_UNAVAILABLE', 'the app host is shutting down'));
     if (worker) await worker.terminate();
   }
@@ -150,6 +167,7 @@ export class AppHost {
       return;
     }
     if (message.t !== 'reply') {
+      if (message.t === 'net-ack') this.#acked(message.instance);
       this.#sinks.get(message.instance)?.onNet?.(message);
       return;
     }
@@ -184,6 +202,56 @@ export class AppHost {
     worker.postMessage({ t: 'ping', nonce } satisfies KernelToWorker);
   }
 
+  #expectAck(instance: number, deadlineMs: number): void {
+    const pending = this.#unacked.get(instance);
+    if (pending) {
+      pending.count++;
+      return;
+    }
+    const entry: Unacked = { count: 1, progress: false, deadline: this.options.scheduler.schedule(deadlineMs, () => this.#ackOverdue(instance, entry, deadlineMs)) };
+    this.#unacked.set(instance, entry);
+  }
+
+  #acked(instance: number): void {
+    const pending = this.#unacked.get(instance);
+    if (!pending) return;
+    pending.progress = true;
+    if (--pending.count > 0) return;
+    pending.deadline.cancel();
+    this.#unacked.delete(instance);
+  }
+
+  #forgetAcks(instance?: number): void {
+    for (const [id, pending] of this.#unacked) {
+      if (instance !== undefined && id !== instance) continue;
+      pending.deadline.cancel();
+      this.#unacked.delete(id);
+    }
+  }
+
+  /** No acknowledgement for a whole deadline: a blocked thread (no pong) is this instance's fault. */
+  #ackOverdue(instance: number, pending: Unacked, deadlineMs: number): void {
+    const worker = this.#worker;
+    if (this.#unacked.get(instance) !== pending || !worker) return;
+    if (pending.progress) {
+      pending.progress = false;
+      pending.deadline = this.options.scheduler.schedule(deadlineMs, () => this.#ackOverdue(instance, pending, deadlineMs));
+      return;
+    }
+    const nonce = this.#nextPing++;
+    const stuck = this.options.scheduler.schedule(this.options.pingTimeoutMs, () => {
+      this.#pongs.delete(nonce);
+      this.#kill(worker, 'hung', `network data unacknowledged for ${deadlineMs} ms and no answer to a ping within ${this.options.pingTimeoutMs} ms`, instance);
+    });
+    // An answer means the thread runs: acks posted before the pong have arrived, so what is left was dropped with its instance.
+    this.#pongs.set(nonce, () => {
+      stuck.cancel();
+      this.#pongs.delete(nonce);
+      if (this.#unacked.get(instance) === pending) this.#unacked.delete(instance);
+    });
+    worker.postMessage({ t: 'ping', nonce } satisfies KernelToWorker);
+  }
+
   /** Terminates a misbehaving worker; `culprit` (or, if unknown, instances with requests in flight) is blamed. */
   #kill(worker: Worker, fault: FaultKind, message: string, culprit?: number): void {
     this.#lose(worker, fault, message, culprit);
@@ -194,6 +262,7 @@ export class AppHost {
     if (worker !== this.#worker) return;
     this.#worker = undefined;
     this.#pongs.clear();
+    this.#forgetAcks();
     const busy = new Set([...this.#inFlight.values()].map((f) => f.instance));
     const blamed = culprit !== undefined ? new Set([culprit]) : busy.size > 0 ? busy : new Set(this.#sinks.keys());
     for (const id of [...this.#inFlight.keys()]) this.#settle(id, false, faultError(fault, message));

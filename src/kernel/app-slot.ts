@@ -109,7 +109,7 @@ export class AppSlot {
   postNet(incarnation: number, message: WithoutInstance<NetToWorker>, transfer?: ArrayBuffer[]): boolean {
     const instance = this.#instance;
     if (!this.isRunning(incarnation) || instance === undefined) return false;
-    return this.#host.postNet({ ...message, instance } as NetToWorker, transfer);
+    return this.#host.postNet({ ...message, instance } as NetToWorker, transfer, this.env.requestDeadlineMs);
   }
 
   stop(): void {

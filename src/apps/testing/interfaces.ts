@@ -88,6 +88,8 @@ export const NETECHO_INTERFACE = defineInterface({
     info: { args: none, reply: { address: { type: 'string', maxLength: 64 }, open: count, lastConnection: connectionId }, allowedCallers: ['kernel'] },
     /** The next data on any connection makes onData throw (a fault outside a request). */
     crashOnData: { args: none, reply: none, allowedCallers: ['kernel'] },
+    /** The next data on any connection makes onData block the worker's thread for good. */
+    spinOnData: { args: none, reply: none, allowedCallers: ['kernel'] },
     /** Writes through a connection object whose id was changed to `connection` (a compromised app). */
     forge: { args: { connection: connectionId }, reply: none, allowedCallers: ['kernel'] },
     /** Posts a malformed network message to the kernel straight on the worker's port. */

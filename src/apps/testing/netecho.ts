@@ -1,7 +1,7 @@
 /**
  * Test app `netecho`: echoes every TCP connection on its granted port (ends when the peer ends) and
  * answers each UDP datagram with its bytes reversed (`none` gets no answer). `crashOnData`,
- * `forge` and `malformed` misbehave on purpose for the kernel's network tests.
+ * `spinOnData`, `forge` and `malformed` misbehave on purpose for the kernel's network tests.
  */
 import { parentPort } from 'node:worker_threads';
 import { defineApp, type AppConnection } from '../../kernel/app-api.js';
@@ -13,11 +13,16 @@ export default defineApp({
     const open = new Set<AppConnection>();
     let lastConnection = 0;
     let crash = false;
+    let spin = false;
     return {
       handlers: {
         info: () => ({ address: context.platform.networkAddress ?? '', open: open.size, lastConnection }),
         crashOnData: () => {
           crash = true;
+          return {};
+        },
+        spinOnData: () => {
+          spin = true;
           return {};
         },
         forge: ({ connection }) => {
@@ -40,6 +45,9 @@ export default defineApp({
         lastConnection = connection.id;
         connection.onData = (bytes) => {
           if (crash) throw new Error('netecho was asked to crash on data');
+          while (spin) {
+            // Deliberately never returns: only terminating the worker ends this.
+          }
           connection.write(bytes);
         };
         connection.onEnd = () => connection.end();
