@@ -6,7 +6,8 @@ import { registerFirmware } from './firmware.js';
 import { registerImage } from './image.js';
 import { registerUp } from './up.js';
 import { registerStatus } from './status.js';
+import { registerLms } from './lms.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware, registerStatus];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware, registerStatus, registerLms];
