@@ -220,3 +220,15 @@ test('interfaces: a local-only entry and the local system account work over LME 
   assert.deepEqual(tagSequence(read.body), tagSequence(fixture('amt/auditlog/readrecords.xml')));
   assert.equal(returnValue(await asAdmin(d, message('AMT', 'AuditLog', 'ReadRecords', 3))), 35);
 });
+
+test('go-wsman nested Realms (<Realms><RealmValue>n</RealmValue></Realms>) are read like the flat form', async () => {
+  const d = device();
+  const flat = amt('AddUserAclEntryEx', 1, [4, 7], 'nested', digestPassword('nested', USER_PASSWORD));
+  const nested = flat.replace(/(<h:Realms>\d+<\/h:Realms>)+/, (all) => `<h:Realms>${[...all.matchAll(/<h:Realms>(\d+)<\/h:Realms>/g)].map((m) => `<h:RealmValue>${m[1] ?? ''}</h:RealmValue>`).join('')}</h:Realms>`);
+  assert.notEqual(nested, flat, 'the request was rewritten to the nested form');
+  const added = await asAdmin(d, nested);
+  assert.equal(returnValue(added), 0, added.body);
+  const handle = Number(textOf(added.body, 'g:Handle'));
+  const entry = await asAdmin(d, amt('GetUserAclEntryEx', handle));
+  assert.deepEqual([...entry.body.matchAll(/<g:Realms>(\d+)<\/g:Realms>/g)].map((m) => Number(m[1])), [4, 7]);
+});

@@ -87,7 +87,9 @@ export function readProperties(declared: readonly PropertyDecl[], parent: XmlEle
   for (const property of declared) {
     const found = parent.children.filter((c) => c.name === property.name && (c.ns === classNs || c.ns === ''));
     if (found.length === 0) continue;
-    const parsed = found.map((c) => readScalar(property, c));
+    // go-wsman wraps array items one level deeper (`<Realms><RealmValue>3</RealmValue></Realms>`).
+    const items = property.array && property.type !== 'epr' && property.type !== 'datetime' ? found.flatMap((c) => (c.children.length > 0 ? c.children : [c])) : found;
+    const parsed = items.map((c) => readScalar(property, c));
     values[property.name] = property.array ? parsed : (parsed[0] as Scalar);
   }
   return values;
