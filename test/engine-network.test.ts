@@ -79,7 +79,7 @@ test('echo round trip; the address reaches the app; listeners and boot log repor
   assert.match(engine.formatBootLog(), new RegExp(`network +ok +netecho tcp ${address.replaceAll('.', '\\.')}:${TCP} listening`));
   const socket = await dial(address);
   assert.equal((await roundTrip(socket, text('hello'))).toString(), 'hello');
-  assert.deepEqual(await engine.call('netecho', 'info', {}), { address, open: 1, lastConnection: 1 });
+  assert.deepEqual(await engine.call('netecho', 'info', {}), { address, open: 1, lastConnection: 1, listening: true });
   socket.destroy();
 });
 
@@ -88,7 +88,7 @@ test('an engine without an address opens no sockets', async () => {
   fixture.engines.push(engine);
   assert.deepEqual(engine.networkListeners(), []);
   assert.equal(engine.status().network, undefined);
-  assert.equal(((await engine.call('netecho', 'info', {})) as { address: string }).address, '');
+  assert.deepEqual(await engine.call('netecho', 'info', {}), { address: '', open: 0, lastConnection: 0, listening: false });
 });
 
 test('many connections at once, each an ordered stream; the socket pauses while the app is behind', async () => {
@@ -220,7 +220,7 @@ test('a port someone else holds is reported, not a crash; the rest of the platfo
     assert.equal(engine.state, 'operational', 'an unbound port does not degrade the engine');
     assert.match(engine.formatBootLog(), /network +FAIL +netecho tcp .* not listening: .*EADDRINUSE/);
     assert.ok(events(engine, 'net').some((e) => e.kind === 'net-listen' && e.protocol === 'tcp' && !e.ok));
-    assert.equal(((await engine.call('netecho', 'info', {})) as { address: string }).address, address);
+    assert.deepEqual(await engine.call('netecho', 'info', {}), { address, open: 0, lastConnection: 0, listening: false }, 'net:<tcp port> status says it is not listening');
     await engine.shutdown();
   } finally {
     await new Promise((resolve) => squatter.close(resolve));

@@ -84,8 +84,8 @@ const connectionId = { type: 'integer', min: 0, max: 0x7fffffff } as const;
 export const NETECHO_INTERFACE = defineInterface({
   app: 'netecho',
   operations: {
-    /** The platform's network address as the app was told, its open connections and the newest connection id. */
-    info: { args: none, reply: { address: { type: 'string', maxLength: 64 }, open: count, lastConnection: connectionId }, allowedCallers: ['kernel'] },
+    /** The platform's network address as the app was told, its open connections, the newest connection id and whether `net:<tcp port>` says it listens. */
+    info: { args: none, reply: { address: { type: 'string', maxLength: 64 }, open: count, lastConnection: connectionId, listening: { type: 'boolean' } }, allowedCallers: ['kernel'] },
     /** The next data on any connection makes onData throw (a fault outside a request). */
     crashOnData: { args: none, reply: none, allowedCallers: ['kernel'] },
     /** The next data on any connection makes onData block the worker's thread for good. */

@@ -16,7 +16,11 @@ export default defineApp({
     let spin = false;
     return {
       handlers: {
-        info: () => ({ address: context.platform.networkAddress ?? '', open: open.size, lastConnection }),
+        info: async () => {
+          const tcp = context.capabilities.find((id) => id.startsWith('net:')) ?? 'net:0';
+          const { listening } = (await context.invoke(tcp, 'status', {})) as { listening: boolean };
+          return { address: context.platform.networkAddress ?? '', open: open.size, lastConnection, listening };
+        },
         crashOnData: () => {
           crash = true;
           return {};
