@@ -166,10 +166,17 @@ test('the host refuses a forward: REQUEST_FAILURE, and no connection to that por
 });
 
 test('asynchronous forward decisions are answered in request order', async () => {
-  const pair = new LmePair({ client: { forward: (r) => new Promise((resolve) => setTimeout(() => resolve(true), r.port === 16992 ? 30 : 1)) } });
+  const decisions = new Map<number, (ok: boolean) => void>();
+  const pair = new LmePair({ client: { forward: (r) => new Promise<boolean>((resolve) => decisions.set(r.port, resolve)) } });
   pair.client.start();
   pair.pump();
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual([...decisions.keys()], [16992, 16993]);
+  decisions.get(16993)?.(true); // the second listener is ready first
+  await new Promise((resolve) => setImmediate(resolve));
+  pair.pump();
+  assert.equal(pair.log.filter((e) => e.message.kind === 'requestSuccess').length, 0, 'no reply jumps the queue');
+  decisions.get(16992)?.(true);
+  await new Promise((resolve) => setImmediate(resolve));
   pair.pump();
   const replies = pair.log.filter((e) => e.message.kind === 'requestSuccess').map((e) => e.message.kind === 'requestSuccess' && e.message.port);
   assert.deepEqual(replies, [16992, 16993]);
