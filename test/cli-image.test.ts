@@ -15,7 +15,7 @@ test('keys init, image build and verify: the operational firmware boots', () => 
   const built = vme(['image', 'build', '--out', image, '--firmware-svn', '3', '--json'], dir);
   assert.equal(built.status, 0, built.stderr);
   const result = JSON.parse(built.stdout) as { boot: string; svnFloor: number; apps: string[] };
-  assert.deepEqual([result.boot, result.svnFloor, result.apps], ['operational', 3, ['mkhi', 'amthi']]);
+  assert.deepEqual([result.boot, result.svnFloor, result.apps], ['operational', 3, ['mkhi', 'amt']]);
   const verified = vme(['image', 'verify', image], dir);
   assert.equal(verified.status, 0);
   assert.match(verified.stdout, /rom NFTP signature +ok/);

@@ -17,7 +17,7 @@ test('first run creates keys, image and fuses and boots the operational firmware
   const up = JSON.parse(r.stdout) as UpResult;
   assert.deepEqual(up.created, ['keys', 'image', 'fuses']);
   assert.equal(up.engine, 'operational');
-  assert.deepEqual(up.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running']]);
+  assert.deepEqual(up.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amt', 'running']]);
   assert.ok(up.log.some((e) => e.stage === 'rom' && e.check === 'signature'), 'boot log has the ROM part');
   assert.ok(up.log.some((e) => e.stage === 'kernel' && e.check === 'ready'), 'and continues into the kernel part');
   assert.equal(up.image, join(dir, 'st', 'platform.bin'));

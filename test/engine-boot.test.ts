@@ -38,14 +38,14 @@ test('a good platform boots to operational; the boot log runs from the ROM into 
   const kernelChecks = engine.bootLog.filter((e) => e.stage === 'kernel').map((e) => `${e.check}:${e.ok}`);
   assert.deepEqual(kernelChecks, ['devices:true', 'nvram:true', 'app-load:true', 'app-load:true', 'app-start:true', 'app-start:true', 'ready:true']);
   assert.match(engine.formatBootLog(), /^kernel NFTP app-start +ok +mkhi started in/m);
-  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running']]);
+  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amt', 'running']]);
 });
 
 test('mkhi reports version, capabilities and status through its declared interface', async () => {
   const engine = await boot(new MemoryBacking(platform.image));
   const mkhi = engine.client(MKHI_INTERFACE);
   assert.deepEqual(await mkhi.getVersion({}), { firmware: '1.0.0.1', svn: 1, partition: 'NFTP', app: '1.0.0' });
-  assert.deepEqual(await mkhi.getCapabilities({}), { apps: ['mkhi', 'amthi'] });
+  assert.deepEqual(await mkhi.getCapabilities({}), { apps: ['mkhi', 'amt'] });
   const status = await mkhi.getStatus({});
   assert.equal(status.engineState, 'operational');
   assert.equal(status.bootCount, 1);

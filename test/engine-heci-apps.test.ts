@@ -2,7 +2,7 @@
 // engine.handleHostMessage): firmware version from the verified manifest, End-of-POST as a kernel
 // fact that pre-boot-only commands obey, PTHI answers from the NVRAM AMT state, host-based
 // configuration persisting across an engine reboot, unprovision, refusals, recovery firmware, and
-// the FWCAPS feature state following the MEBX settings (mkhi asks amthi).
+// the FWCAPS feature state following the MEBX settings (mkhi asks amt).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryBacking } from '../src/flash/index.js';
@@ -14,9 +14,9 @@ import { AMT_STATUS, PTHI_COMMAND as C } from '../src/protocols/pthi/index.js';
 import { reply, request } from '../src/protocols/pthi/testing.js';
 import { FEATURE_BIT, MKHI_RESULT } from '../src/protocols/mkhi/index.js';
 import { MebxClient, MEBX_CLIENT_UUID } from '../src/protocols/mebx/index.js';
-import { AMTHI_INTERFACE } from '../src/apps/amthi/interface.js';
+import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { MKHI_INTERFACE } from '../src/apps/mkhi/interface.js';
-import { uuidWireBytes } from '../src/apps/amthi/platform.js';
+import { uuidWireBytes } from '../src/apps/amt/platform.js';
 import { engineFixture } from './support/engine.js';
 
 const MKHI = '8e6a6715-9abc-4043-88ef-9e39c6f63e0f';
@@ -56,14 +56,14 @@ function hostBasedRequest(): Uint8Array {
 
 test('MKHI GET_FW_VERSION answers with the verified manifest\'s version; the firmware status words follow the partition', async () => {
   const engine = await boot();
-  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running']]);
+  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amt', 'running']]);
   const version = await mkhi(engine, 0xff, 0x02);
   // 1.0.0.1 as code, recovery and FITC: {minor 0, major 1, build 1, hotfix 0}
   assert.deepEqual([...version], [0xff, 0x82, 0, 0, ...[0, 0, 1, 0, 1, 0, 0, 0].flatMap((_, i, a) => (i === 0 ? [...a, ...a, ...a] : []))]);
   const status = await engine.client(MKHI_INTERFACE).getFirmwareStatus({});
   assert.equal(status.hfsts1 & 0xf, 5, 'working state normal');
   assert.equal((status.hfsts1 >>> 10) & 1, 1, 'operational partition loaded');
-  assert.equal((status.hfsts3 >>> 4) & 7, 3, 'corporate SKU (the firmware carries amthi)');
+  assert.equal((status.hfsts3 >>> 4) & 7, 3, 'corporate SKU (the firmware carries amt)');
 });
 
 test('END_OF_POST sets the kernel fact: pre-boot-only commands are refused with their real status until the host resets', async () => {
@@ -77,7 +77,7 @@ test('END_OF_POST sets the kernel fact: pre-boot-only commands are refused with 
   assert.equal((await mkhi(engine, 0xff, 0x1d))[4], 1, 'GET_EOP_STATE reports it');
   assert.deepEqual([...(await mkhi(engine, 0xff, 0x0c))], [0xff, 0x8c, 0, MKHI_RESULT.invalidState], 'a second END_OF_POST');
   assert.equal((await mkhi(engine, 0x05, 0x01, new Array<number>(8).fill(7)))[12], 1, 'HMRFPO_ENABLE after EOP: locked');
-  assert.equal((await pthi(engine, C.generateRngSeed)).status, AMT_STATUS.notPermitted, 'amthi reads the same fact');
+  assert.equal((await pthi(engine, C.generateRngSeed)).status, AMT_STATUS.notPermitted, 'amt reads the same fact');
   assert.equal((await pthi(engine, C.getProvisioningState)).status, AMT_STATUS.success, 'everything else still answers');
   engine.hostReset();
   assert.equal(engine.endOfPost, false);
@@ -114,7 +114,7 @@ test('StartConfigurationHBased persists across an engine reboot on the same flas
   const first = await boot(flash, counter);
   const account = latin1((await pthi(first, C.getLocalSystemAccount, new Uint8Array(40))).data, 0, 33);
   assert.equal((await pthi(first, C.startConfigurationHBased, hostBasedRequest())).status, AMT_STATUS.certificateNotReady);
-  await first.client(AMTHI_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(32).fill(0x5a) });
+  await first.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(32).fill(0x5a) });
   const started = await pthi(first, C.startConfigurationHBased, hostBasedRequest());
   assert.equal(started.status, AMT_STATUS.success);
   assert.deepEqual([started.data[0], started.data[1]], [2, 0x5a], 'AMT certificate hash: SHA-256, then the hash');
@@ -123,7 +123,7 @@ test('StartConfigurationHBased persists across an engine reboot on the same flas
 
   const second = await boot(flash, counter);
   assert.equal(u32((await pthi(second, C.getProvisioningState)).data), 1, 'in-provisioning after the reboot');
-  assert.deepEqual(await second.client(AMTHI_INTERFACE).getProvisioning({}), { state: 'in', mode: 'none' });
+  assert.deepEqual(await second.client(AMT_INTERFACE).getProvisioning({}), { state: 'in', mode: 'none' });
   assert.equal(latin1((await pthi(second, C.getLocalSystemAccount, new Uint8Array(40))).data, 0, 33), account);
   const unprovisioned = await pthi(second, C.unprovision, Uint8Array.of(0, 0, 0, 0));
   assert.deepEqual([unprovisioned.status, u32(unprovisioned.data)], [AMT_STATUS.success, 0]);
@@ -136,9 +136,9 @@ test('refusals: unknown HECI clients, oversized messages, bad kernel-client argu
   const engine = await boot();
   await assert.rejects(engine.handleHostMessage('05b79a6f-4628-4d7f-899d-a91514cb32ab', request(C.getUuid)), { code: 'VME_ERR_CAPABILITY_DENIED' });
   await assert.rejects(engine.handleHostMessage(AMTHI, new Uint8Array(4097)), { code: 'VME_ERR_IPC_INVALID' });
-  await assert.rejects(engine.client(AMTHI_INTERFACE).setAmtCertificateHash({ algorithm: 'md4', hash: new Uint8Array(16) }), { status: 'invalid-argument' });
-  await assert.rejects(engine.client(AMTHI_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(20) }), { status: 'invalid-argument' });
-  assert.equal(engine.apps.find((a) => a.name === 'amthi')?.faults, 0, 'refusals are replies, not faults');
+  await assert.rejects(engine.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'md4', hash: new Uint8Array(16) }), { status: 'invalid-argument' });
+  await assert.rejects(engine.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(20) }), { status: 'invalid-argument' });
+  assert.equal(engine.apps.find((a) => a.name === 'amt')?.faults, 0, 'refusals are replies, not faults');
 
   const image = Uint8Array.from(platform.image);
   const at = 0x3000 + 0x81000 + 0x600; // inside NFTP: the ROM falls back to FTPR
@@ -148,23 +148,23 @@ test('refusals: unknown HECI clients, oversized messages, bad kernel-client argu
   assert.deepEqual(recovery.apps.map((a) => a.name), ['mkhi']);
   await assert.rejects(recovery.handleHostMessage(AMTHI, request(C.getUuid)), { code: 'VME_ERR_CAPABILITY_DENIED' });
   assert.equal(((await recovery.client(MKHI_INTERFACE).getFirmwareStatus({})).hfsts1 >>> 10) & 1, 0, 'recovery: FT/BUP not loaded');
-  assert.equal(await fwcaps(recovery, 0x20), 0, 'recovery: no amthi, no AMT feature');
+  assert.equal(await fwcaps(recovery, 0x20), 0, 'recovery: no amt, no AMT feature');
   assert.deepEqual([...(await mkhi(recovery, 0xff, 0x0c))], [0xff, 0x8c, 0, 0, 0, 0, 0, 0]);
   assert.equal(recovery.endOfPost, true);
 });
 
-test('FWCAPS feature state follows the MEBX settings: AMT only while enabled, KVM only with AMT; amthi unreachable means no AMT', async () => {
+test('FWCAPS feature state follows the MEBX settings: AMT only while enabled, KVM only with AMT; amt unreachable means no AMT', async () => {
   const engine = await boot();
   assert.equal(await fwcaps(engine, 0x20), AMT_KVM, 'factory MEBX settings: AMT and KVM on');
   assert.equal(await fwcaps(engine, 0x00), AMT_KVM, 'FW SKU rule reports the same bits');
-  assert.ok(engine.trace.events('ipc').some((e) => e.kind === 'call' && e.caller === 'mkhi' && e.callee === 'amthi' && e.operation === 'getMebxSettings'), 'asked through the declared interface');
+  assert.ok(engine.trace.events('ipc').some((e) => e.kind === 'call' && e.caller === 'mkhi' && e.callee === 'amt' && e.operation === 'getMebxSettings'), 'asked through the declared interface');
 
   const mebx = new MebxClient({ request: (message) => engine.handleHostMessage(MEBX_CLIENT_UUID, message) });
   assert.equal((await mebx.login('admin')).changeRequired, true);
   assert.equal(await mebx.changePassword('Vme-2024!ok'), 'ok');
   const { settings } = await mebx.getSettings();
   await mebx.setSettings({ ...settings, amtEnabled: false });
-  assert.deepEqual(await engine.client(AMTHI_INTERFACE).getMebxSettings({}), { amtEnabled: false, sol: true, ider: true, kvm: true });
+  assert.deepEqual(await engine.client(AMT_INTERFACE).getMebxSettings({}), { amtEnabled: false, sol: true, ider: true, kvm: true });
   assert.equal(await fwcaps(engine, 0x20), 0, 'AMT disabled in MEBX: neither AMT nor KVM');
   assert.equal(await fwcaps(engine, 0x00), 0);
   await mebx.setSettings({ ...settings, amtEnabled: true, features: { ...settings.features, kvm: false } });
@@ -176,8 +176,8 @@ test('FWCAPS feature state follows the MEBX settings: AMT only while enabled, KV
   await mkhi(engine, 0xff, 0x0c);
   assert.equal(await fwcaps(engine, 0x20), AMT_KVM);
 
-  // amthi unreachable: MKHI keeps answering, without the AMT feature.
-  engine.parts.kernel?.slot('amthi')?.stop();
+  // amt unreachable: MKHI keeps answering, without the AMT feature.
+  engine.parts.kernel?.slot('amt')?.stop();
   assert.equal(await fwcaps(engine, 0x20), 0);
   assert.equal(engine.apps.find((a) => a.name === 'mkhi')?.faults, 0);
 });

@@ -23,7 +23,7 @@ const codeOf = (promise: Promise<unknown>): Promise<string> => promise.then(() =
 
 test('every app of the manifest starts, each in a worker shared per app kind', () => {
   assert.equal(engine.state, 'operational');
-  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amthi', 'running'], ['echo', 'running'], ['caller', 'running'], ['prober', 'running'], ['thrower', 'running'], ['hanger', 'running']]);
+  assert.deepEqual(engine.apps.map((a) => [a.name, a.state]), [['mkhi', 'running'], ['amt', 'running'], ['echo', 'running'], ['caller', 'running'], ['prober', 'running'], ['thrower', 'running'], ['hanger', 'running']]);
   assert.equal(pool.hostCount, 7);
 });
 

@@ -1,5 +1,5 @@
 // MEBX on the whole machine: the BIOS extension reaches the real engine over HECI (its MEBX client,
-// served by amthi from the AMT state in NVRAM), is driven from the host's serial console, persists a
+// served by amt from the AMT state in NVRAM), is driven from the host's serial console, persists a
 // new password and settings, and is refused after End-of-POST.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';

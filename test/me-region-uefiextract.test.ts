@@ -37,12 +37,12 @@ for (const { sizeBytes, regionSize } of SIZES) {
     for (const name of ['FTPR', 'NFTP', 'MFS', 'FLOG']) assert.match(report, row('FPT entry', 'Valid', name), name);
     for (const name of ['FTPR', 'NFTP']) assert.match(report, row('FPT partition', 'Code', name));
     for (const name of ['MFS', 'FLOG']) assert.match(report, row('FPT partition', 'Data', name));
-    for (const name of ['FTPR.man', 'NFTP.man', 'kernel', 'kernel.met', 'mkhi', 'mkhi.met', 'amthi', 'amthi.met']) assert.match(report, row('CPD entry', '', name), name);
+    for (const name of ['FTPR.man', 'NFTP.man', 'kernel', 'kernel.met', 'mkhi', 'mkhi.met', 'amt', 'amt.met']) assert.match(report, row('CPD entry', '', name), name);
     for (const name of ['FTPR.man', 'NFTP.man']) assert.match(report, row('CPD partition', 'Manifest', name));
     for (const name of ['kernel.met', 'mkhi.met']) assert.match(report, row('CPD partition', 'Metadata', name));
     assert.equal(report.match(/^ CPD extension .*Partition Info$/gm)?.length, 2);
     assert.equal(report.match(/^ CPD extension .*Signed Package Info$/gm)?.length, 2);
-    assert.equal(report.match(/^ CPD SPI entry .*-- (kernel|mkhi|amthi)$/gm)?.length, 5, 'each 0x0F lists its modules: FTPR kernel and mkhi, NFTP also amthi');
+    assert.equal(report.match(/^ CPD SPI entry .*-- (kernel|mkhi|amt)$/gm)?.length, 5, 'each 0x0F lists its modules: FTPR kernel and mkhi, NFTP also amt');
     assert.equal(report.match(/^ CPD extension .*Module Attributes$/gm)?.length, 5);
     for (const text of [report, stdout]) {
       assert.doesNotMatch(text, /intersects|outside|too small|invalid|unknown|Unknown/, text);

@@ -3,10 +3,10 @@
  * manifest names it *and* it is here. Test apps are not listed; tests pass their own registry.
  */
 import type { AppRegistry } from '../kernel/index.js';
-import { AMTHI_INTERFACE } from './amthi/interface.js';
+import { AMT_INTERFACE } from './amt/interface.js';
 import { MKHI_INTERFACE } from './mkhi/interface.js';
 
 export const DEFAULT_APP_REGISTRY: AppRegistry = Object.freeze({
   mkhi: { moduleUrl: new URL('./mkhi/app.js', import.meta.url).href, interface: MKHI_INTERFACE },
-  amthi: { moduleUrl: new URL('./amthi/app.js', import.meta.url).href, interface: AMTHI_INTERFACE },
+  amt: { moduleUrl: new URL('./amt/app.js', import.meta.url).href, interface: AMT_INTERFACE },
 });

@@ -7,7 +7,7 @@
  *   to any app's keys (apps derive under `app:<name>:…`);
  * - MAC address: from the GbE region's NVM (read as the ME master, which the descriptor allows) when
  *   it parses; otherwise derived like the UUID, with the locally-administered bit set;
- * - SKU: corporate when the firmware carries the AMT host interface (amthi), else consumer.
+ * - SKU: corporate when the firmware carries the AMT app (amt), else consumer.
  */
 import type { CryptoEngine } from '../devices/index.js';
 import { parseGbeRegion, type FlashController } from '../flash/index.js';
@@ -41,7 +41,7 @@ export async function platformIdentity(crypto: CryptoEngine, controller: FlashCo
       platformUuid: formatUuid(uuid),
       macAddress: gbe ?? [...(derived ?? [])].map((b) => b.toString(16).padStart(2, '0')).join(':'),
       macSource: gbe ? 'gbe' : 'derived',
-      sku: apps.includes('amthi') ? 'corporate' : 'consumer',
+      sku: apps.includes('amt') ? 'corporate' : 'consumer',
     };
   } finally {
     session.destroyKey(key);

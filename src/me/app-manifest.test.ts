@@ -19,18 +19,18 @@ const rejects = (doc: unknown, path: string, reason: RegExp): void => {
   });
 };
 
-test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI, sets End-of-POST and calls amthi (NFTP only), amthi serves AMTHI', () => {
+test('the shipped default definition is valid: kernel 512 KiB, mkhi serves MKHI, sets End-of-POST and calls amt (NFTP only), amt serves AMTHI', () => {
   const d = loadManifestDefinition();
   assert.equal(d.kernel.sramBudgetBytes, 512 * 1024);
-  assert.deepEqual(d.apps.map((a) => a.name), ['mkhi', 'amthi']);
+  assert.deepEqual(d.apps.map((a) => a.name), ['mkhi', 'amt']);
   assert.equal(d.apps[0]?.grants.heciClients[0]?.uuid, '8e6a6715-9abc-4043-88ef-9e39c6f63e0f');
   assert.deepEqual(d.apps[0]?.grants.platformFacts, ['end-of-post']);
   assert.equal(d.apps[1]?.grants.heciClients[0]?.uuid, '12f80028-b4b7-4b2d-aca8-46e0ff65814c');
   assert.equal(d.apps[1]?.grants.platformFacts, undefined);
   assert.deepEqual(appsFor(d, 'FTPR').map((a) => a.name), ['mkhi']);
-  assert.deepEqual(d.apps[0]?.grants.calls, ['amthi'], 'NFTP mkhi asks amthi for the MEBX feature settings');
-  assert.deepEqual(appsFor(d, 'FTPR')[0]?.grants.calls, [], 'FTPR carries no amthi: its mkhi holds no call grant');
-  assert.equal(appsFor(d, 'NFTP')[0]?.grants.calls[0], 'amthi');
+  assert.deepEqual(d.apps[0]?.grants.calls, ['amt'], 'NFTP mkhi asks amt for the MEBX feature settings');
+  assert.deepEqual(appsFor(d, 'FTPR')[0]?.grants.calls, [], 'FTPR carries no amt: its mkhi holds no call grant');
+  assert.equal(appsFor(d, 'NFTP')[0]?.grants.calls[0], 'amt');
 });
 
 test('platformFacts: optional, known facts only, each once', () => {
@@ -82,7 +82,7 @@ test('duplicate apps, double-granted clients, calls to unknown apps, unknown rec
   twice.apps.push(copy);
   rejects(twice, `$.apps[${twice.apps.length - 1}].grants`, /already granted to mkhi/);
   const calls = raw();
-  app0(calls).grants.calls = ['amt'];
-  rejects(calls, '$.apps[0].grants.calls[0]', /unknown app "amt"/);
-  rejects({ ...raw(), recoveryApps: ['amt'] }, '$.recoveryApps[0]', /unknown app/);
+  app0(calls).grants.calls = ['tpm'];
+  rejects(calls, '$.apps[0].grants.calls[0]', /unknown app "tpm"/);
+  rejects({ ...raw(), recoveryApps: ['tpm'] }, '$.recoveryApps[0]', /unknown app/);
 });

@@ -202,7 +202,7 @@ export const DEFAULT_MANIFESTS_PATH = new URL('../../../manifests/default.json',
 /**
  * Apps in a partition: FTPR gets the recovery set, NFTP every app (definition order). A `calls`
  * grant to an app the partition does not carry is dropped from that partition's copy (FTPR's mkhi
- * has no amthi to call), so each partition's app set passes `checkAppSet` on its own.
+ * has no amt to call), so each partition's app set passes `checkAppSet` on its own.
  */
 export function appsFor(definition: ManifestDefinition, partition: 'FTPR' | 'NFTP'): AppManifest[] {
   if (partition === 'NFTP') return definition.apps;

@@ -22,7 +22,7 @@ test('built region: bypass zeros, $FPT, code partitions parse, data erased', () 
   for (const p of parsed.partitions.filter((x) => x.type === 1)) assert.ok(p.bytes.every((b) => b === 0xff), p.name);
   const nftp = parsed.partitions.find((p) => p.name === 'NFTP');
   assert.ok(nftp);
-  assert.deepEqual(parseCodePartition(nftp.bytes, 'NFTP', 0x3000 + nftp.offset).modules.map((m) => m.name), ['kernel', 'mkhi', 'amthi']);
+  assert.deepEqual(parseCodePartition(nftp.bytes, 'NFTP', 0x3000 + nftp.offset).modules.map((m) => m.name), ['kernel', 'mkhi', 'amt']);
 });
 
 test('too small region and oversize partitions are typed build errors', () => {

@@ -41,7 +41,7 @@ test('a valid image boots NFTP with the firmware described by its manifests', ()
   assert.equal(r.firmware?.platformId, 'vme-virtual-pc');
   assert.equal(r.firmware?.arbSvn, 1);
   assert.equal(r.firmware?.kernel.sramBudgetBytes, 512 * 1024);
-  assert.deepEqual(r.firmware?.apps.map((a) => a.name), ['mkhi', 'amthi']);
+  assert.deepEqual(r.firmware?.apps.map((a) => a.name), ['mkhi', 'amt']);
   assert.ok(r.log.every((e) => e.ok && e.stage === 'rom'));
   assert.deepEqual(r.log.map((e) => e.check), ['fpt', 'partition', 'cpd', 'manifest', 'key', 'signature', 'partition-hash', 'metadata-hash', 'metadata-hash', 'metadata-hash', 'module-hash', 'module-hash', 'module-hash', 'platform', 'rollback', 'apps', 'decision']);
   assert.match(formatRomBoot(r), /rom NFTP signature\s+ok/);

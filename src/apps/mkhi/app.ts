@@ -4,16 +4,16 @@
  * verified manifest, booted partition, SKU — records End-of-POST as a platform fact (capability
  * `platform:end-of-post`), turns GLOBAL_RESET into a host power reset, reports the firmware status
  * words, counts boots in its NVRAM namespace. The FWCAPS feature state follows the MEBX settings,
- * asked from amthi (capability `call:amthi`, NFTP only) before each FWCAPS message. No authority
+ * asked from amt (capability `call:amt`, NFTP only) before each FWCAPS message. No authority
  * beyond its grant.
  */
 import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
 import { createMkhiServer, firmwareStatus, MKHI_GROUP, type FeatureName, type MkhiServer } from '../../protocols/mkhi/index.js';
-import { AMTHI_INTERFACE } from '../amthi/interface.js';
+import { AMT_INTERFACE } from '../amt/interface.js';
 import { MKHI_INTERFACE } from './interface.js';
 
-/** How long an FWCAPS answer waits for amthi before reporting no AMT (well inside the kernel's request deadline). */
-const AMTHI_WAIT_MS = 1000;
+/** How long an FWCAPS answer waits for amt before reporting no AMT (well inside the kernel's request deadline). */
+const AMT_WAIT_MS = 1000;
 
 const BOOT_COUNT = 'boot-count';
 
@@ -31,18 +31,18 @@ async function countBoot(context: AppContext): Promise<number> {
 }
 
 /**
- * The FWCAPS feature bits from amthi's MEBX settings: AMT while AMT is enabled, KVM while AMT is
- * enabled and KVM is on. No AMT when this firmware has no amthi (recovery), no grant to call it, or
- * amthi does not answer (unavailable, refusing, or slower than AMTHI_WAIT_MS): MKHI keeps serving.
+ * The FWCAPS feature bits from amt's MEBX settings: AMT while AMT is enabled, KVM while AMT is
+ * enabled and KVM is on. No AMT when this firmware has no amt (recovery), no grant to call it, or
+ * amt does not answer (unavailable, refusing, or slower than AMT_WAIT_MS): MKHI keeps serving.
  */
 async function amtFeatures(context: AppContext): Promise<FeatureName[]> {
-  if (!context.platform.apps.includes('amthi') || !context.capabilities.includes('call:amthi')) return [];
+  if (!context.platform.apps.includes('amt') || !context.capabilities.includes('call:amt')) return [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), AMTHI_WAIT_MS);
+    timer = setTimeout(() => resolve(undefined), AMT_WAIT_MS);
   });
   try {
-    const settings = await Promise.race([context.client(AMTHI_INTERFACE).getMebxSettings({}), timeout]);
+    const settings = await Promise.race([context.client(AMT_INTERFACE).getMebxSettings({}), timeout]);
     if (!settings?.amtEnabled) return [];
     return settings.kvm ? ['amt', 'kvm'] : ['amt'];
   } catch {
@@ -89,7 +89,7 @@ export default defineApp({
       },
       // The kernel's End-of-POST fact is read before each message (a host reset clears it) and
       // written before the reply leaves, so the BIOS never sees END_OF_POST acknowledged first.
-      // The feature bits are asked from amthi before each FWCAPS message (MEBX may have changed them).
+      // The feature bits are asked from amt before each FWCAPS message (MEBX may have changed them).
       onHostMessage: async (_client, bytes) => {
         facts.endOfPost = (await context.platformFacts()).endOfPost;
         if (bytes[0] === MKHI_GROUP.fwcaps) facts.features = await amtFeatures(context);

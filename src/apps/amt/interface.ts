@@ -1,5 +1,5 @@
 /**
- * The AMT host interface app's interface to in-process kernel clients and other apps: the
+ * The AMT app's interface to in-process kernel clients and other apps: the
  * provisioning state and control mode (`vme status`), the hash of AMT's own TLS certificate, which
  * whoever owns that certificate reports (StartConfigurationHBased returns it), and the MEBX feature
  * settings, which mkhi reports as the FWCAPS feature state. The host reaches the full PTHI command
@@ -7,8 +7,8 @@
  */
 import { defineInterface } from '../../kernel/app-api.js';
 
-export const AMTHI_INTERFACE = defineInterface({
-  app: 'amthi',
+export const AMT_INTERFACE = defineInterface({
+  app: 'amt',
   operations: {
     getProvisioning: {
       args: {},

@@ -1,5 +1,5 @@
 /**
- * The AMT host interface app (AMTHI/PTHI HECI client): answers the host's PTHI commands with the
+ * The AMT app (the engine app that is AMT). Today its host interface: on the AMTHI HECI client it answers the host's PTHI commands with the
  * one PTHI implementation (src/protocols/pthi) over the AMT provisioning state in its NVRAM
  * namespace `amt` (AmtStateStore, every access an NVRAM syscall; every update one atomic commit).
  * End-of-POST is the kernel's platform fact, read before each message; pre-boot-only commands are
@@ -10,7 +10,7 @@ import { AmtStateStore, HASH_ALGORITHM, isAmtStateError, type HashAlgorithm } fr
 import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
 import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
 import { createMebxServer, MEBX_CLIENT_UUID, type MebxServer } from '../../protocols/mebx/index.js';
-import { AMTHI_INTERFACE } from './interface.js';
+import { AMT_INTERFACE } from './interface.js';
 import { pthiPlatform, wiredLan } from './platform.js';
 
 interface Served {
@@ -38,7 +38,7 @@ async function open(context: AppContext, facts: { endOfPost: boolean }): Promise
 }
 
 export default defineApp({
-  interface: AMTHI_INTERFACE,
+  interface: AMT_INTERFACE,
   start(context) {
     const facts = { endOfPost: false };
     let served: Promise<Served> | undefined;
