@@ -180,6 +180,18 @@ test('notifications: start, already started, event only while enabled, stop, not
   assert.equal(fieldsOf<{ status: number }>(harness.hbm('notifyRequest', { meAddress: 1, hostAddress: 9, start: 1 })[0]).status, 1);
 });
 
+test('firmware-initiated messages (sendToClient) go out on the client\'s open connection when the host grants a credit', () => {
+  const harness = withClients();
+  assert.equal(harness.bus.sendToClient(ECHO_UUID, Uint8Array.of(7, 8)), 0, 'no connection yet: nothing sent');
+  harness.connect(1, 3);
+  harness.take();
+  assert.equal(harness.bus.sendToClient(ECHO_UUID, Uint8Array.of(7, 8)), 1);
+  assert.deepEqual(harness.take(), [], 'held until the host grants a credit');
+  const out = harness.hbm('flowControl', { meAddress: 1, hostAddress: 3 });
+  assert.deepEqual(out.flatMap((o) => (o.name === 'data' ? [...o.payload] : [])), [7, 8]);
+  assert.equal(harness.bus.sendToClient('00000000-0000-0000-0000-000000000000', Uint8Array.of(1)), 0, 'unknown client');
+});
+
 test('notifications need HBM 2.0: refused as not allowed after a 1.x start', () => {
   const harness = withClients();
   harness.hbm('hostStartRequest', { majorVersion: 1, minorVersion: 1 });

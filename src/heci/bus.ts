@@ -81,6 +81,15 @@ export class HeciBus {
     return this.#connectionsOf(client).filter((connection) => connection.notify()).length;
   }
 
+  /** Sends `message` (firmware-initiated) on every open connection of `uuid`; returns how many. */
+  sendToClient(uuid: string, message: Uint8Array): number {
+    const client = this.registry.byUuid(uuid);
+    if (client === undefined) return 0;
+    const open = this.#connectionsOf(client).filter((connection) => connection.isOpen);
+    for (const connection of open) connection.send(message);
+    return open.length;
+  }
+
   connections(): ConnectionInfo[] {
     return [...this.#connections.values()].map((c) => ({ client: c.clientUuid, meAddress: c.meAddress, hostAddress: c.hostAddress }));
   }

@@ -58,3 +58,17 @@ test('every app reads the platform facts; only platform:end-of-post sets End-of-
     { kind: 'platform-fact', app: 'kernel', fact: 'end-of-post', value: false },
   ]);
 });
+
+test('heci send: an unsolicited message on the granted client, within its declared size; no host port means not sent', async () => {
+  const sent: [string, string, number][] = [];
+  const client = { uuid: '6733a4db-0476-4e7b-b3af-bcfc29bee7a7', name: 'LME', maxMessageBytes: 16 };
+  const capabilities = mintCapabilities('app', { ...none, heciClients: [client] });
+  const capability = capabilities.lookup(`heci:${client.uuid}`) ?? assert.fail('no heci capability');
+  const ports = { heciNotify: () => undefined, hostControl: () => false, heciSend: (app: string, uuid: string, bytes: Uint8Array) => sent.push([app, uuid, bytes.length]) > 0 };
+  const services = { app: 'app', ports } as unknown as AppServices;
+  assert.deepEqual(await serveSyscall(capability, 'send', { bytes: new Uint8Array(16) }, services), { sent: true });
+  assert.deepEqual(sent, [['app', client.uuid, 16]]);
+  for (const bytes of [new Uint8Array(17), new Uint8Array(0)]) await assert.rejects(serveSyscall(capability, 'send', { bytes }, services), { code: 'VME_ERR_IPC_INVALID' });
+  const withoutPort = { app: 'app', ports: { heciNotify: () => undefined, hostControl: () => false } } as unknown as AppServices;
+  assert.deepEqual(await serveSyscall(capability, 'send', { bytes: Uint8Array.of(1) }, withoutPort), { sent: false });
+});

@@ -31,6 +31,8 @@ export const HOST_REQUESTS: Readonly<Record<HostControl, readonly string[]>> = {
 export interface HostPorts {
   hostControl(app: string, control: HostControl, request: string): boolean;
   heciNotify(app: string, client: string, bytes: Uint8Array): void;
+  /** An unsolicited firmware→host message on the client's open connection; false when none is open. */
+  heciSend?(app: string, client: string, bytes: Uint8Array): boolean;
 }
 
 /** What one app instance's syscalls are served from. */
@@ -75,9 +77,15 @@ function perform(capability: Capability, operation: string, args: Record<string,
     }
     case 'crypto':
       return hmac(services, grant.key, args.data as Uint8Array);
-    case 'heci':
-      services.ports.heciNotify(services.app, grant.client.uuid, args.bytes as Uint8Array);
-      return {};
+    case 'heci': {
+      const bytes = args.bytes as Uint8Array;
+      if (operation === 'notify') {
+        services.ports.heciNotify(services.app, grant.client.uuid, bytes);
+        return {};
+      }
+      if (bytes.length === 0 || bytes.length > grant.client.maxMessageBytes) kernelFail('VME_ERR_IPC_INVALID', `a HECI message on ${grant.client.name} must be 1..${grant.client.maxMessageBytes} bytes, got ${bytes.length}`);
+      return { sent: services.ports.heciSend?.(services.app, grant.client.uuid, bytes) ?? false };
+    }
     case 'net':
       return { port: grant.listener.port, tls: grant.listener.tls, listening: services.network?.portStatus(grant.listener.port).listening ?? false };
     case 'platform':

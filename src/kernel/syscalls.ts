@@ -35,6 +35,8 @@ export const SYSCALLS = {
   },
   heci: {
     notify: { args: { bytes: { type: 'bytes', maxBytes: 65536 } }, reply: {} },
+    /** A message the firmware sends on its own initiative (e.g. APF data over LME); `sent` false when no host is connected. */
+    send: { args: { bytes: { type: 'bytes', maxBytes: 65536 } }, reply: { sent: { type: 'boolean' } } },
   },
   net: {
     status: { args: {}, reply: { port: { type: 'integer', min: 1, max: 65535 }, tls: { type: 'boolean' }, listening: { type: 'boolean' } } },

@@ -40,6 +40,13 @@ class HostControlRelay implements HostPorts {
     return this.host ? serveHostControl(this.host, control, request) : false;
   }
 
+  /** An app's unsolicited message (e.g. APF over LME) goes to the host on the client's connection. */
+  heciSend(app: string, client: string, bytes: Uint8Array): boolean {
+    const sent = this.bus?.sendToClient(client, bytes) ?? 0;
+    if (sent === 0) this.notify('heci-send-dropped', `${app} → ${client}: no open connection`);
+    return sent > 0;
+  }
+
   /** An app's HECI notification reaches the host driver as the bus's notification event. */
   heciNotify(app: string, client: string): void {
     this.notify('heci-notify', `${app} → ${client}`);
