@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
-import { NETECHO_TCP_PORT as TCP, NETECHO_UDP_PORT as UDP } from '../src/apps/testing/index.js';
+import { connect as tlsConnect } from 'node:tls';
+import { NETECHO_TCP_PORT as TCP, NETECHO_TLS_PORT as TLS, NETECHO_UDP_PORT as UDP } from '../src/apps/testing/index.js';
+import { generateDeviceCertificate } from '../src/amt/tls/index.js';
 import type { Engine } from '../src/engine/index.js';
 import type { NetworkLimits, TraceEvent } from '../src/kernel/index.js';
 import { appState, bootTesting, engineFixture, FAST, testingPlatform, waitFor } from './support/engine.js';
@@ -72,6 +74,7 @@ test('echo round trip; the address reaches the app; listeners and boot log repor
   assert.deepEqual(engine.networkListeners(), [
     { app: 'netecho', port: TCP, protocol: 'tcp', tls: false, address, listening: true },
     { app: 'netecho', port: UDP, protocol: 'udp', tls: false, address, listening: true },
+    { app: 'netecho', port: TLS, protocol: 'tcp', tls: true, address, listening: true },
   ]);
   assert.equal(engine.platform?.networkAddress, address);
   assert.equal(engine.status().network?.address, address);
@@ -188,6 +191,26 @@ test('connections beyond the limit are closed at once; a freed slot is usable ag
   const again = await dial(address);
   assert.equal((await roundTrip(again, text('again'))).toString(), 'again', 'a connection fits again once one closed');
   [...kept, again].forEach((s) => s.destroy());
+});
+
+test('TLS terminated by the app in its worker (connectionStream + node:tls); the kernel only moves bytes', async () => {
+  const { engine, address } = await boot();
+  const credential = await generateDeviceCertificate({ ipAddresses: [address] });
+  await engine.call('netecho', 'useTls', { key: credential.privateKeyPem, cert: credential.certificatePem });
+  const socket = tlsConnect({ host: address, port: TLS, ca: credential.certificatePem });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', () => resolve());
+    socket.once('error', reject);
+  });
+  assert.equal(socket.authorized, true, 'the certificate the app holds is the one presented');
+  const payload = randomBytes(200 * 1024);
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+  socket.end(payload);
+  await ended;
+  assert.ok(Buffer.concat(received).equals(payload), 'echoed inside TLS, then closed after the peer ended');
 });
 
 test('UDP: the app answers a datagram to its port; an undefined answer sends nothing', async () => {

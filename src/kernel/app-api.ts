@@ -9,6 +9,7 @@ import type { PlatformFactsView } from './platform-facts.js';
 import type { PlatformInfo, RemoteAddress } from './protocol.js';
 
 export { AppError } from './errors.js';
+export { connectionStream } from './app-stream.js';
 export { defineInterface } from './interfaces.js';
 export type { PlatformFactsView } from './platform-facts.js';
 export type { PlatformInfo, RemoteAddress } from './protocol.js';

@@ -6,7 +6,7 @@ import type { AppManifest, AppGrants, ManifestDefinition } from '../../me/app-ma
 import { loadManifestDefinition } from '../../me/app-manifest.js';
 import type { AppRegistry } from '../../kernel/index.js';
 import { DEFAULT_APP_REGISTRY } from '../registry.js';
-import { CALLER_INTERFACE, ECHO_INTERFACE, HANGER_INTERFACE, LEAKER_INTERFACE, NETECHO_INTERFACE, PAGER_INTERFACE, PROBER_INTERFACE, THROWER_INTERFACE } from './interfaces.js';
+import { CALLER_INTERFACE, ECHO_INTERFACE, HANGER_INTERFACE, LEAKER_INTERFACE, NETECHO_INTERFACE, NETECHO_TCP_PORT, NETECHO_TLS_PORT, NETECHO_UDP_PORT, PAGER_INTERFACE, PROBER_INTERFACE, THROWER_INTERFACE } from './interfaces.js';
 
 const url = (file: string): string => new URL(file, import.meta.url).href;
 
@@ -22,9 +22,7 @@ export const TESTING_APP_REGISTRY: AppRegistry = Object.freeze({
   netecho: { moduleUrl: url('./netecho.js'), interface: NETECHO_INTERFACE },
 });
 
-/** The `netecho` test app's granted ports (tests bind them on a random loopback address). */
-export const NETECHO_TCP_PORT = 17007;
-export const NETECHO_UDP_PORT = 17009;
+export { NETECHO_TCP_PORT, NETECHO_TLS_PORT, NETECHO_UDP_PORT } from './interfaces.js';
 
 const noGrants = (overrides: Partial<AppGrants> = {}): AppGrants => ({
   heciClients: [], networkListeners: [], nvram: null, dmaWindows: [], cryptoKeys: [], hostControl: [], calls: [], ...overrides,
@@ -40,7 +38,9 @@ export const TESTING_APPS: Readonly<Record<string, AppManifest>> = {
   hanger: app('hanger', noGrants()),
   leaker: app('leaker', noGrants()),
   pager: app('pager', noGrants({ memory: { maxPages: 96 }, nvram: { namespace: 'pager', quotaBytes: 1024 } })),
-  netecho: app('netecho', noGrants({ networkListeners: [{ port: NETECHO_TCP_PORT, protocol: 'tcp', tls: false }, { port: NETECHO_UDP_PORT, protocol: 'udp', tls: false }] })),
+  netecho: app('netecho', noGrants({ networkListeners: [
+    { port: NETECHO_TCP_PORT, protocol: 'tcp', tls: false }, { port: NETECHO_UDP_PORT, protocol: 'udp', tls: false }, { port: NETECHO_TLS_PORT, protocol: 'tcp', tls: true },
+  ] })),
 };
 
 /** The default definition (mkhi) plus the named test apps, in that order. */

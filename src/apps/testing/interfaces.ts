@@ -79,6 +79,11 @@ export const LEAKER_INTERFACE = defineInterface({
   },
 });
 
+/** The `netecho` test app's granted ports (tests bind them on a random loopback address). */
+export const NETECHO_TCP_PORT = 17007;
+export const NETECHO_TLS_PORT = 17008;
+export const NETECHO_UDP_PORT = 17009;
+
 const connectionId = { type: 'integer', min: 0, max: 0x7fffffff } as const;
 
 export const NETECHO_INTERFACE = defineInterface({
@@ -92,6 +97,8 @@ export const NETECHO_INTERFACE = defineInterface({
     spinOnData: { args: none, reply: none, allowedCallers: ['kernel'] },
     /** Writes through a connection object whose id was changed to `connection` (a compromised app). */
     forge: { args: { connection: connectionId }, reply: none, allowedCallers: ['kernel'] },
+    /** Serves TLS on the `tls: true` port with this key and certificate (PEM), echoing inside TLS. */
+    useTls: { args: { key: { type: 'string', maxLength: 4096 }, cert: { type: 'string', maxLength: 4096 } }, reply: none, allowedCallers: ['kernel'] },
     /** Posts a malformed network message to the kernel straight on the worker's port. */
     malformed: { args: none, reply: none, allowedCallers: ['kernel'] },
   },

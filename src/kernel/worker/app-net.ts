@@ -28,8 +28,10 @@ class WorkerConnection implements AppConnection {
     if (!(bytes instanceof Uint8Array)) throw new TypeError('AppConnection.write takes a Uint8Array');
     if (this.finished) return;
     for (let at = 0; at < bytes.length; at += MAX_NET_CHUNK) {
-      // A copy the app cannot change afterwards, moved (not cloned) to the kernel.
-      const chunk = bytes.slice(at, at + MAX_NET_CHUNK);
+      // A copy in a buffer of its own (Buffer#slice would be a view of a shared, maybe pooled, buffer),
+      // which the app cannot change afterwards, moved (not cloned) to the kernel.
+      const chunk = new Uint8Array(Math.min(MAX_NET_CHUNK, bytes.length - at));
+      chunk.set(bytes.subarray(at, at + chunk.length));
       this.send({ t: 'net-write', connection: this.id, bytes: chunk }, [chunk.buffer]);
     }
   }
