@@ -12,8 +12,18 @@ import type { RealmName } from './realms.js';
 import type { EndpointReference } from './request.js';
 import type { WsmanState } from './state.js';
 
-/** CIM/XSD types as they appear on the wire (brief §2.3 values). */
-export type PropertyType = 'string' | 'boolean' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'sint32' | 'base64' | 'datetime' | 'epr';
+/**
+ * CIM/XSD types as they appear on the wire (brief §2.3 values). `datetime` and `interval` are the
+ * wscim common `Datetime` / `Interval` (xs:duration) wrapped in the property element; `instance` is
+ * an embedded instance of another class (`embedded`), for method inputs only (AddAlarm's AlarmTemplate).
+ */
+export type PropertyType = 'string' | 'boolean' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'sint32' | 'base64' | 'datetime' | 'interval' | 'epr' | 'instance';
+
+/** The class of an `instance` property: its namespace (its children's) and the properties read. */
+export interface EmbeddedClassDecl {
+  readonly resourceUri: string;
+  readonly properties: readonly PropertyDecl[];
+}
 
 export interface PropertyDecl {
   readonly name: string;
@@ -26,9 +36,13 @@ export interface PropertyDecl {
   readonly writable?: boolean;
   /** Method inputs only: must be present. */
   readonly required?: boolean;
+  /** Type `instance` only (and required there): the embedded instance's class. */
+  readonly embedded?: EmbeddedClassDecl;
 }
 
-export type Scalar = string | number | boolean | Uint8Array | EndpointReference;
+/** The value of an `instance` property: the embedded instance's properties, read as declared. */
+export interface EmbeddedInstance { readonly [name: string]: PropertyValue | undefined }
+export type Scalar = string | number | boolean | Uint8Array | EndpointReference | EmbeddedInstance;
 export type PropertyValue = Scalar | readonly Scalar[];
 /** An instance or a method's input/output: property name → value; absent properties are not written. */
 export type Instance = Readonly<Record<string, PropertyValue | undefined>>;

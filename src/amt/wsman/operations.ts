@@ -154,7 +154,7 @@ const GENERIC: Record<GenericOperation, GenericHandler> = {
  * Invoke: `<g:Method_OUTPUT>` outputs then `<g:ReturnValue>`; failures are ReturnValues, not faults
  * (brief §2.5). Method replies declare only g, even for classes whose Get declares h (46 of the 48
  * recorded `_OUTPUT` replies; AMT_WiFiPortConfigurationService's are the exception), plus h when an
- * output is a datetime.
+ * output is a datetime or an interval.
  */
 function invoke(cls: RegisteredClass, method: MethodDecl, context: WsmanContext, request: WsmanRequest): OperationResult {
   const payload = request.payload;
@@ -168,7 +168,7 @@ function invoke(cls: RegisteredClass, method: MethodDecl, context: WsmanContext,
   if (method.returnValues[result.returnValue] === undefined) throw new WsmanFault('internalError', `${method.name} gave undeclared ReturnValue ${result.returnValue}`);
   const outputs = writeProperties(method.outputs, result.output ?? {}, { cls: 'g', common: 'h' });
   const body = element(`g:${method.name}_OUTPUT`, outputs + textElement('g:ReturnValue', String(result.returnValue)));
-  const common: [string, string][] = method.outputs.some((p) => p.type === 'datetime') ? [['h', NS.common]] : [];
+  const common: [string, string][] = method.outputs.some((p) => p.type === 'datetime' || p.type === 'interval') ? [['h', NS.common]] : [];
   return { action: `${request.action}Response`, resourceUri: cls.resourceUri, prefixes: [['g', cls.resourceUri], ...common], body };
 }
 

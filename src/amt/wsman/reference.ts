@@ -9,9 +9,17 @@ import type { ClassRegistry, RegisteredClass } from './registry.js';
 
 const realmList = (realms: readonly RealmName[]): string => realms.map((r) => `${r} (${AMT_REALMS[r]})`).join(' or ');
 
+/** A property's type; an embedded instance names its class and lists what is read of it. */
+function typeText(property: PropertyDecl): string {
+  const embedded = property.embedded;
+  if (property.type !== 'instance' || embedded === undefined) return property.type;
+  const inner = embedded.properties.map((p) => `${p.name}: ${typeText(p)}`).join(', ');
+  return `instance of ${embedded.resourceUri.slice(embedded.resourceUri.lastIndexOf('/') + 1)} { ${inner} }`;
+}
+
 function propertyRow(property: PropertyDecl): string {
   const flags = [property.key ? 'key' : '', property.writable ? 'writable' : '', property.array ? 'array' : '', property.required ? 'required' : ''].filter(Boolean).join(', ');
-  return `| ${property.name} | ${property.type} | ${flags} |`;
+  return `| ${property.name} | ${typeText(property)} | ${flags} |`;
 }
 
 function operationsTable(declaration: ClassDeclaration): string[] {
@@ -23,7 +31,7 @@ function operationsTable(declaration: ClassDeclaration): string[] {
 }
 
 function methodSection(method: MethodDecl): string[] {
-  const params = (list: readonly PropertyDecl[]): string => list.map((p) => `${p.name}: ${p.type}${p.array ? '[]' : ''}${p.required ? ' (required)' : ''}`).join(', ') || 'none';
+  const params = (list: readonly PropertyDecl[]): string => list.map((p) => `${p.name}: ${typeText(p)}${p.array ? '[]' : ''}${p.required ? ' (required)' : ''}`).join(', ') || 'none';
   const codes = Object.entries(method.returnValues).map(([code, meaning]) => `${code} ${meaning}`).join('; ');
   return [`- **${method.name}** — inputs: ${params(method.inputs)}; outputs: ${params(method.outputs)}; ReturnValue: ${codes}.`];
 }
@@ -45,7 +53,10 @@ export function renderWsmanReference(registry: ClassRegistry): string {
     'Generated from the class declarations in `src/amt/wsman/classes/` by `renderWsmanReference`; a test',
     'keeps this file in step. Properties are listed in the order AMT writes them. The caller needs one of',
     'the listed realms (AMT_AuthorizationService realm numbers in parentheses); otherwise the reply is the',
-    '`wsman:AccessDenied` fault. See docs/design/0008-wsman.md.', '',
+    '`wsman:AccessDenied` fault. Types: `datetime` and `interval` are the wscim common `Datetime` and',
+    '`Interval` (an xs:duration such as `P1DT2H30M`) inside the property element; `instance of C { … }`',
+    'is an embedded instance of class C (method inputs only) with the properties read from it.',
+    'See docs/design/0008-wsman.md.', '',
     ...classes.flatMap(classSection),
   ].join('\n');
 }

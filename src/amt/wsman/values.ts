@@ -1,10 +1,12 @@
 /**
  * Property values on the wire (brief §2.3): booleans `true`/`false`, integers in decimal, arrays as
- * repeated elements, empty strings as empty elements, binary as base64, datetimes wrapped in the
- * common namespace's `Datetime`, EPRs as `b:Address` + `b:ReferenceParameters`. Writing follows
- * the declared order; reading checks each value against its declared type.
+ * repeated elements, empty strings as empty elements, binary as base64, datetimes and intervals
+ * (xs:duration) wrapped in the common namespace's `Datetime` / `Interval`, EPRs as `b:Address` +
+ * `b:ReferenceParameters`, embedded instances (method inputs only) as their own properties in
+ * their class's namespace. Writing follows the declared order; reading checks each value against
+ * its declared type.
  */
-import type { ClassDeclaration, Instance, PropertyDecl, PropertyType, Scalar } from './declaration.js';
+import type { ClassDeclaration, EmbeddedInstance, Instance, PropertyDecl, PropertyType, Scalar } from './declaration.js';
 import { WsmanFault } from './faults.js';
 import { readEndpointReference, type EndpointReference, type SelectorValue } from './request.js';
 import { element, escapeAttribute, escapeText, textElement } from './xml-write.js';
@@ -44,7 +46,7 @@ export function writeProperties(declared: readonly PropertyDecl[], values: Insta
     const value = values[property.name];
     if (value === undefined) continue;
     const items: readonly Scalar[] = Array.isArray(value) ? value : [value as Scalar];
-    for (const item of items) out += element(`${prefixes.cls}:${property.name}`, writeScalar(property.type, item, prefixes));
+    for (const item of items) out += element(`${prefixes.cls}:${property.name}`, writeScalar(property, item, prefixes));
   }
   return out;
 }
@@ -56,10 +58,13 @@ export function scalarText(value: unknown): string {
   return '';
 }
 
-function writeScalar(type: PropertyType, value: Scalar, prefixes: WritePrefixes): string {
-  if (type === 'epr') return writeEndpointReference(value as EndpointReference);
+function writeScalar(property: PropertyDecl, value: Scalar, prefixes: WritePrefixes): string {
+  if (property.type === 'epr') return writeEndpointReference(value as EndpointReference);
+  // The registry admits `instance` for method inputs only, which are never written.
+  if (property.type === 'instance') throw new WsmanFault('internalError', `${property.name}: an embedded instance is never written`);
   const text = escapeText(scalarText(value));
-  if (type === 'datetime') return element(`${prefixes.common ?? 'h'}:Datetime`, text);
+  if (property.type === 'datetime') return element(`${prefixes.common ?? 'h'}:Datetime`, text);
+  if (property.type === 'interval') return element(`${prefixes.common ?? 'h'}:Interval`, text);
   return text;
 }
 
@@ -88,11 +93,30 @@ export function readProperties(declared: readonly PropertyDecl[], parent: XmlEle
     const found = parent.children.filter((c) => c.name === property.name && (c.ns === classNs || c.ns === ''));
     if (found.length === 0) continue;
     // go-wsman wraps array items one level deeper (`<Realms><RealmValue>3</RealmValue></Realms>`).
-    const items = property.array && property.type !== 'epr' && property.type !== 'datetime' ? found.flatMap((c) => (c.children.length > 0 ? c.children : [c])) : found;
+    const items = property.array && !STRUCTURED.has(property.type) ? found.flatMap((c) => (c.children.length > 0 ? c.children : [c])) : found;
     const parsed = items.map((c) => readScalar(property, c));
     values[property.name] = property.array ? parsed : (parsed[0] as Scalar);
   }
   return values;
+}
+
+/** Types whose value is itself made of child elements. */
+const STRUCTURED: ReadonlySet<PropertyType> = new Set(['epr', 'datetime', 'interval', 'instance']);
+
+/**
+ * xs:duration (XML Schema part 2 §3.2.6): an optional sign, P, then at least one of nY nM nD, and
+ * after T at least one of nH nM n[.n]S. Only the syntax; what a duration may be is the class's rule.
+ */
+const XS_DURATION = /^-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/;
+
+/** Whether `text` is an xs:duration. */
+export function isXsDuration(text: string): boolean {
+  return XS_DURATION.test(text);
+}
+
+/** The wscim common child (`Datetime`, `Interval`) of a datetime/interval property, trimmed. */
+function commonChild(node: XmlElement, name: string): string | undefined {
+  return node.children.find((c) => c.ns === NS.common && c.name === name)?.text.trim();
 }
 
 const UINT_MAX: Partial<Record<PropertyType, number>> = { uint8: 0xff, uint16: 0xffff, uint32: 0xffff_ffff, uint64: Number.MAX_SAFE_INTEGER };
@@ -113,12 +137,18 @@ function readScalar(property: PropertyDecl, node: XmlElement): Scalar {
     case 'base64':
       if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(text)) throw bad();
       return Uint8Array.from(Buffer.from(text, 'base64'));
-    case 'datetime': {
-      const inner = node.children.find((c) => c.ns === NS.common && c.name === 'Datetime');
-      if (inner === undefined) throw bad();
-      return inner.text.trim();
+    case 'datetime':
+    case 'interval': {
+      const inner = commonChild(node, property.type === 'datetime' ? 'Datetime' : 'Interval');
+      if (inner === undefined || (property.type === 'interval' && !isXsDuration(inner))) throw bad();
+      return inner;
     }
     case 'epr': return readEndpointReference(node);
+    case 'instance': {
+      if (property.embedded === undefined) throw bad();
+      const embedded: EmbeddedInstance = readProperties(property.embedded.properties, node, property.embedded.resourceUri);
+      return embedded;
+    }
     default: {
       const max = UINT_MAX[property.type] ?? 0;
       if (!/^\d{1,16}$/.test(text) || Number(text) > max) throw bad();
