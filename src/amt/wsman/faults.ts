@@ -50,6 +50,10 @@ export const FAULTS = {
     reason: 'Header not understood' },
   internalError: { subcode: 'e:InternalError', action: FAULT_ACTION.wsman, code: 'a:Receiver', captured: false,
     reason: 'The service cannot comply with the request due to internal processing errors.' },
+  // AddAlarm with five alarms (MPS `wsmanResponses.ts` addAlarmClockOccurrenceQuotaLimitResponse, whose
+  // MessageID repeats the duplicate capture's, so not counted as captured; MPS branches on this subcode).
+  quotaLimit: { subcode: 'e:QuotaLimit', action: FAULT_ACTION.wsman, code: 'a:Sender', captured: false,
+    reason: 'The service is busy servicing other requests.' },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;
