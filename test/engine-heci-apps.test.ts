@@ -4,6 +4,7 @@
 // configuration persisting across an engine reboot, unprovision, refusals, recovery firmware, and
 // the FWCAPS feature state following the MEBX settings (mkhi asks amt).
 import { test, before } from 'node:test';
+import { createHash, X509Certificate } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
@@ -108,16 +109,15 @@ test('PTHI answers from the NVRAM state and the platform: provisioning, control 
   assert.equal([...mac.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join(':'), engine.platform?.macAddress);
 });
 
-test('StartConfigurationHBased persists across an engine reboot on the same flash; Unprovision wipes it', async () => {
+test('StartConfigurationHBased persists across an engine reboot on the same flash and reports the device certificate; Unprovision wipes it', async () => {
   const flash = new MemoryBacking(platform.image);
   const counter = new MemoryCounter();
   const first = await boot(flash, counter);
   const account = latin1((await pthi(first, C.getLocalSystemAccount, new Uint8Array(40))).data, 0, 33);
-  assert.equal((await pthi(first, C.startConfigurationHBased, hostBasedRequest())).status, AMT_STATUS.certificateNotReady);
-  await first.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(32).fill(0x5a) });
+  const certificateHash = createHash('sha256').update(new X509Certificate((await first.client(AMT_INTERFACE).networkIdentity({})).certificatePem).raw).digest();
   const started = await pthi(first, C.startConfigurationHBased, hostBasedRequest());
   assert.equal(started.status, AMT_STATUS.success);
-  assert.deepEqual([started.data[0], started.data[1]], [2, 0x5a], 'AMT certificate hash: SHA-256, then the hash');
+  assert.deepEqual([...started.data.subarray(0, 33)], [2, ...certificateHash], 'AMT certificate hash: SHA-256 of the device certificate');
   assert.equal(u32((await pthi(first, C.getProvisioningState)).data), 1);
   await first.shutdown();
 
@@ -129,15 +129,16 @@ test('StartConfigurationHBased persists across an engine reboot on the same flas
   assert.deepEqual([unprovisioned.status, u32(unprovisioned.data)], [AMT_STATUS.success, 0]);
   assert.equal(u32((await pthi(second, C.getProvisioningState)).data), 0);
   assert.notEqual(latin1((await pthi(second, C.getLocalSystemAccount, new Uint8Array(40))).data, 0, 33), account, 'a new local system account');
-  assert.equal((await pthi(second, C.startConfigurationHBased, hostBasedRequest())).status, AMT_STATUS.certificateNotReady, 'the AMT certificate hash is gone');
+  const again = await pthi(second, C.startConfigurationHBased, hostBasedRequest());
+  assert.deepEqual([again.status, ...again.data.subarray(1, 33)], [AMT_STATUS.success, ...certificateHash], 'the device keeps its certificate through Unprovision');
 });
 
 test('refusals: unknown HECI clients, oversized messages, bad kernel-client arguments; recovery firmware serves MKHI only', async () => {
   const engine = await boot();
   await assert.rejects(engine.handleHostMessage('05b79a6f-4628-4d7f-899d-a91514cb32ab', request(C.getUuid)), { code: 'VME_ERR_CAPABILITY_DENIED' });
   await assert.rejects(engine.handleHostMessage(AMTHI, new Uint8Array(4097)), { code: 'VME_ERR_IPC_INVALID' });
-  await assert.rejects(engine.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'md4', hash: new Uint8Array(16) }), { status: 'invalid-argument' });
-  await assert.rejects(engine.client(AMT_INTERFACE).setAmtCertificateHash({ algorithm: 'sha256', hash: new Uint8Array(20) }), { status: 'invalid-argument' });
+  await assert.rejects(engine.client(AMT_INTERFACE).activate({ password: 'weak' }), { status: 'invalid-argument' });
+  await assert.rejects(engine.client(AMT_INTERFACE).activate({ password: 'x'.repeat(33) }), { code: 'VME_ERR_IPC_INVALID' });
   assert.equal(engine.apps.find((a) => a.name === 'amt')?.faults, 0, 'refusals are replies, not faults');
 
   const image = Uint8Array.from(platform.image);

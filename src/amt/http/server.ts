@@ -4,13 +4,14 @@
  * commit changes new connections only. All protocol work happens in the sans-I/O core.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { assertLoopback } from '../loopback.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import type { TlsSettings } from '../tls/index.js';
 import { AmtHttpCore } from './core.js';
 import type { AmtHandler, AmtTransport } from './handler.js';
 import type { HttpLimits } from './limits.js';
+import { attachHttpStream, tlsTerminator } from './tls-accept.js';
 import type { AmtHttpProfile } from './profile.js';
 
 export interface ListenAmtHttpOptions {
@@ -54,7 +55,7 @@ export async function listenAmtHttp(options: ListenAmtHttpOptions): Promise<AmtH
   let tls: AddressInfo | undefined;
   const settings = options.tls;
   if (settings !== undefined) {
-    const handshakes = tlsHandshakes(settings, (socket) => attach(socket, 'tls'));
+    const handshakes = tlsHandshakes(settings, (socket) => attach(socket, 'tls'), core.limits.idleTimeoutMs);
     const tlsServer = createServer((raw) => {
       track(raw);
       handshakes().emit('connection', raw);
@@ -70,43 +71,21 @@ export async function listenAmtHttp(options: ListenAmtHttpOptions): Promise<AmtH
 }
 
 /**
- * A node:tls server (never listening itself) per committed settings generation: each raw socket is
- * handed to the one current when it arrives, so a commit affects new connections only. node:tls
- * does the handshake and the client-certificate chain check; TrustedCN is checked here.
+ * One TLS terminator per committed settings generation: each raw socket is handed to the one
+ * current when it arrives, so a commit affects new connections only.
  */
-function tlsHandshakes(settings: TlsSettings, onSecure: (socket: TLSSocket) => void): () => TlsServer {
+function tlsHandshakes(settings: TlsSettings, onSecure: (socket: TLSSocket) => void, handshakeTimeoutMs: number): () => TlsServer {
   let current: { generation: number; server: TlsServer } | undefined;
   return () => {
     const active = settings.active;
-    if (current?.generation === active.generation) return current.server;
-    const server = createTlsServer({ ...active.serverOptions });
-    server.on('tlsClientError', (_error, socket) => socket.destroy());
-    server.on('secureConnection', (socket) => {
-      const names = active.config.trustedCommonNames;
-      const commonName = active.config.mutualAuthentication ? socket.getPeerCertificate().subject?.CN : undefined;
-      if (active.config.mutualAuthentication && names.length > 0 && (typeof commonName !== 'string' || !names.includes(commonName))) {
-        socket.destroy();
-        return;
-      }
-      onSecure(socket);
-    });
-    current = { generation: active.generation, server };
-    return server;
+    if (current?.generation !== active.generation) current = { generation: active.generation, server: tlsTerminator(active, onSecure, handshakeTimeoutMs) };
+    return current.server;
   };
 }
 
 function attachConnection(core: AmtHttpCore, socket: Socket, transport: AmtTransport): void {
-  const connection = core.connect({ transport, remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 } }, {
-    write: (bytes) => {
-      if (!socket.destroyed) socket.write(bytes);
-    },
-    end: () => socket.end(),
-  });
   socket.setNoDelay(true);
-  socket.setTimeout(core.limits.idleTimeoutMs, () => socket.destroy());
-  socket.on('data', (bytes: Buffer) => connection.receive(bytes));
-  socket.on('close', () => connection.abort());
-  socket.on('error', () => socket.destroy());
+  attachHttpStream(core, socket, { transport, remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 } });
 }
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {

@@ -1,80 +1,64 @@
 /**
- * The AMT app (the engine app that is AMT). Today its host interface: on the AMTHI HECI client it answers the host's PTHI commands with the
- * one PTHI implementation (src/protocols/pthi) over the AMT provisioning state in its NVRAM
- * namespace `amt` (AmtStateStore, every access an NVRAM syscall; every update one atomic commit).
- * End-of-POST is the kernel's platform fact, read before each message; pre-boot-only commands are
- * refused once it is set. It also serves the BIOS extension's MEBX client over the same state (pre-boot
- * only), and tells mkhi the MEBX feature settings (`getMebxSettings`, for the FWCAPS feature state). No authority beyond its grant (the AMTHI and MEBX clients, NVRAM `amt`).
+ * The AMT app: the engine app that is Intel AMT for one platform, with all its state in the NVRAM
+ * namespace `amt` (one cache, one commit per request; see runtime.ts, transaction.ts):
+ * - the host interface: PTHI on the AMTHI HECI client, and the BIOS extension's MEBX client
+ *   (pre-boot only; End-of-POST is the kernel's platform fact, read before each message);
+ * - the network interface: HTTP on 16992, TLS on 16993 (terminated here, as in AMT firmware) with
+ *   Digest authentication and WS-Man (pipeline.ts), the RMCP presence pong on UDP 623;
+ * - its interface to kernel clients and mkhi (interface.ts).
+ * The state opens on first use and is retried after a failure, so an engine whose NVRAM is unusable
+ * still starts this app and answers with a typed refusal instead of restarting it in a loop. No
+ * authority beyond its grant (AMTHI and MEBX clients, ports 16992/16993/623, NVRAM `amt`, host power
+ * and boot lines).
  */
-import { AmtStateStore, HASH_ALGORITHM, isAmtStateError, type HashAlgorithm } from '../../amt-state/index.js';
-import { AppError, defineApp, type AppContext } from '../../kernel/app-api.js';
-import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
-import { createMebxServer, MEBX_CLIENT_UUID, type MebxServer } from '../../protocols/mebx/index.js';
+import { AppError, connectionStream, defineApp } from '../../kernel/app-api.js';
+import { activateClientControl } from './activation.js';
+import { openAmt, RMCP_PORT, type Amt } from './amt.js';
 import { AMT_INTERFACE } from './interface.js';
-import { pthiPlatform, wiredLan } from './platform.js';
-
-interface Served {
-  readonly state: AmtStateStore;
-  readonly server: PthiServer;
-  /** The BIOS extension's client: same AMT state, pre-boot only (the server refuses after End-of-POST). */
-  readonly mebx: MebxServer;
-}
-
-/** Opens the state (initialising a blank namespace) and the servers over it. */
-async function open(context: AppContext, facts: { endOfPost: boolean }): Promise<Served> {
-  const state = await AmtStateStore.open(context.nvram);
-  const platform = pthiPlatform(context.platform, () => facts.endOfPost);
-  const pthi = createPthiServer({ state, platform, clock: { now: () => Date.now() } });
-  // MEBX settings are readable through PTHI: the LAN view follows them at every message.
-  const server: PthiServer = {
-    handle: async (bytes) => {
-      const previous = platform.lan.wired;
-      platform.lan.wired = await state.mebx().then((settings) => wiredLan(settings.network, previous.mac), () => previous);
-      return pthi.handle(bytes);
-    },
-  };
-  const mebx = createMebxServer({ state, nvram: context.nvram, isEndOfPost: () => facts.endOfPost });
-  return { state, server, mebx };
-}
+import { networkAddressOf } from './platform.js';
+import { hostMessage, serialized } from './transaction.js';
 
 export default defineApp({
   interface: AMT_INTERFACE,
   start(context) {
-    const facts = { endOfPost: false };
-    let served: Promise<Served> | undefined;
-    // Opened on first use and retried after a failure, so an engine whose NVRAM is unusable still
-    // starts this app and answers with a typed refusal instead of restarting it in a loop.
-    const ready = async (): Promise<Served> => {
-      served ??= open(context, facts);
+    let opened: Promise<Amt> | undefined;
+    const ready = async (): Promise<Amt> => {
+      opened ??= openAmt(context);
       try {
-        return await served;
+        return await opened;
       } catch (error) {
-        served = undefined;
+        opened = undefined;
         throw new AppError('amt-state-unavailable', `the AMT state cannot be opened: ${(error as Error).message}`);
       }
     };
-    void ready().catch(() => undefined); // open (and initialise) the state now; a failure is retried on use
+    void ready().catch(() => undefined); // open (and initialise) now; a failure is retried on use
+    const withState = async <T>(task: (amt: Amt) => Promise<T>): Promise<T> => {
+      const amt = await ready();
+      return serialized(amt.runtime, () => task(amt));
+    };
     return {
       handlers: {
-        getProvisioning: async () => ({ ...(await (await ready()).state.provisioning()) }),
-        setAmtCertificateHash: async ({ algorithm, hash }) => {
-          if (!Object.hasOwn(HASH_ALGORITHM, algorithm)) throw new AppError('invalid-argument', `unknown hash algorithm ${JSON.stringify(algorithm)}`);
-          const { state } = await ready();
-          await state.update({ amtCertificateHash: { algorithm: algorithm as HashAlgorithm, hash } }).catch((error: unknown) => {
-            throw isAmtStateError(error, 'VME_ERR_AMT_STATE_ARGUMENT') ? new AppError('invalid-argument', error.message) : error;
-          });
-          return {};
-        },
-        getMebxSettings: async () => {
-          const { amtEnabled, features } = await (await ready()).state.mebx();
+        getProvisioning: () => withState(async ({ runtime }) => ({ ...(await runtime.store.provisioning()) })),
+        getMebxSettings: () => withState(async ({ runtime }) => {
+          const { amtEnabled, features } = await runtime.store.mebx();
           return { amtEnabled, sol: features.sol, ider: features.ider, kvm: features.kvm };
+        }),
+        networkIdentity: async () => {
+          const { runtime } = await ready();
+          return { realm: runtime.realm, certificatePem: runtime.credential.certificatePem, address: networkAddressOf(context.platform) };
+        },
+        activate: async ({ password }) => {
+          const { runtime, pipeline } = await ready();
+          const account = await serialized(runtime, () => runtime.store.localSystemAccount());
+          return { returnValue: await activateClientControl(pipeline.handler, runtime.realm, account, password) };
         },
       },
-      onHostMessage: async (client, bytes) => {
-        const { server, mebx } = await ready();
-        facts.endOfPost = (await context.platformFacts()).endOfPost;
-        return client.toLowerCase() === MEBX_CLIENT_UUID ? mebx.handle(bytes) : server.handle(bytes);
+      onHostMessage: async (client, bytes) => hostMessage((await ready()).runtime, client, bytes),
+      onConnection(connection) {
+        const stream = connectionStream(connection);
+        ready().then(({ pipeline }) => pipeline.acceptNetwork(connection.port, stream, connection.remote), () => stream.destroy());
       },
+      onDatagram: async (port, _remote, bytes) => (port === RMCP_PORT ? (await ready().catch(() => undefined))?.presence(bytes) : undefined),
     };
   },
 });

@@ -1,12 +1,16 @@
 /**
- * What the PTHI server needs from the platform, built from the kernel's `PlatformInfo` and its
- * End-of-POST fact: firmware versions (verified manifest), the SKU word rpc-go decodes, the
- * platform UUID in the byte order GetUUID reports, and the wired LAN (the shared NIC's MAC, DHCP or
- * the static address set in MEBX).
+ * What the PTHI server and the WS-Man classes need from the platform, built from the kernel's
+ * `PlatformInfo` and its End-of-POST fact: firmware versions (verified manifest), the SKU word
+ * rpc-go decodes, the platform UUID in the byte order GetUUID reports, and the wired LAN (the
+ * shared NIC's MAC, DHCP or the static address set in MEBX). WS-Man's facts are built from the same
+ * values, so both interfaces report the same versions and UUID. The Digest realm is derived from
+ * the platform UUID: stable per platform, across reboots and unprovisioning.
  */
+import { createHash } from 'node:crypto';
 import type { PlatformInfo as KernelPlatformInfo } from '../../kernel/app-api.js';
 import type { PlatformInfo as PthiPlatformInfo, LanInterfaceInfo } from '../../protocols/pthi/index.js';
 import type { MebxNetwork } from '../../amt-state/index.js';
+import { DEFAULT_CHASSIS, type PlatformFacts } from '../../amt/wsman/facts.js';
 
 /** Decimal SKU word: 0x08 "AMT Pro" | 0x4000 "Corporate" (brief §7 item 2, rpc-go DecodeAMTFeatures). */
 export const CORPORATE_SKU = 0x4008;
@@ -37,4 +41,18 @@ export function pthiPlatform(platform: KernelPlatformInfo, isEndOfPost: () => bo
     lan: { wired: wiredLan({ mode: 'dhcp' }, macBytes(platform.macAddress)) },
     isEndOfPost,
   };
+}
+
+/** The address the platform's listeners are bound to; 127.0.0.1 when the engine has no network. */
+export const networkAddressOf = (platform: KernelPlatformInfo): string => platform.networkAddress ?? '127.0.0.1';
+
+/** WS-Man's platform facts: the versions and UUID exactly as PTHI reports them. */
+export function wsmanFacts(platform: KernelPlatformInfo): PlatformFacts {
+  const pthi = pthiPlatform(platform, () => false);
+  return { firmware: pthi.firmware, uuid: pthi.uuid, chassis: DEFAULT_CHASSIS, macAddress: macBytes(platform.macAddress), networkAddress: networkAddressOf(platform) };
+}
+
+/** `Digest:` + 32 upper-case hex, derived from the platform UUID (AMT keeps one realm per device). */
+export function platformRealm(platformUuid: string): string {
+  return `Digest:${createHash('sha256').update(`vme-amt-digest-realm:${platformUuid}`).digest('hex').slice(0, 32).toUpperCase()}`;
 }
