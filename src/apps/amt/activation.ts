@@ -27,7 +27,7 @@ export function setupEnvelope(ha1: string): string {
 
 /**
  * Activates client control mode with `password` as the admin's; returns Setup's ReturnValue
- * (0 success, 1 invalid state: already activated, ...).
+ * (0 success, 2 invalid state: already activated, ...).
  * @throws AppError invalid-argument for a password AMT's rule refuses; internal for a fault.
  */
 export async function activateClientControl(handler: AmtHandler, realm: string, account: { readonly username: string }, password: string): Promise<number> {

@@ -30,7 +30,7 @@ export const AMT_INTERFACE = defineInterface({
     },
     /**
      * Client control mode with `password` as the admin's (IPS_HostBasedSetupService.Setup over the
-     * local interface); `returnValue` is Setup's (0 success, 1 already activated, ...).
+     * local interface); `returnValue` is Setup's (0 success, 2 invalid state: already activated, ...).
      */
     activate: {
       args: { password: { type: 'string', maxLength: 32 } },

@@ -67,7 +67,7 @@ export function readSlotBytes(read: (key: string) => Uint8Array | undefined, nam
   const first = read(slotKey(name));
   if (first === undefined) return undefined;
   const chunks = [first];
-  for (let next = read(slotKey(name, 1)); next !== undefined; next = read(slotKey(name, chunks.length + 1))) chunks.push(next);
+  for (let next = read(slotKey(name, 1)); next !== undefined; next = read(slotKey(name, chunks.length))) chunks.push(next);
   return chunks;
 }
 
