@@ -2,13 +2,17 @@
 // one truth for PTHI and WS-Man (activation through WS-Man is what PTHI reports; a PTHI unprovision
 // is what WS-Man sees, accounts included), Digest logins through the network core, a failed commit
 // answered with a fault and leaving the old state, device actions only after the commit, the host
-// power fact reaching WS-Man, the device identity surviving a restart, presence pongs.
+// power fact reaching WS-Man, the device identity surviving a restart, presence pongs, TLS commits.
 import { test } from 'node:test';
+import { X509Certificate } from 'node:crypto';
+import { Duplex, PassThrough } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import assert from 'node:assert/strict';
 import { nvramRig, type NvramRig } from '../../amt-state/testing.js';
 import { AUDIT_LOG, parseAuditRecord } from '../../amt/accounts/index.js';
 import { PresencePing } from '../../amt/rmcp/index.js';
 import { PROVISIONING } from '../../amt/wsman/classes/provisioning.js';
+import { ACTIVE_TLS, STAGED_TLS, stageTls } from '../../amt/wsman/classes/tls-state.js';
 import { ACTION, ANONYMOUS, SCHEMA_BASE } from '../../amt/wsman/index.js';
 import { envelope } from '../../amt/wsman/testing.js';
 import { AMT_STATUS, PTHI_COMMAND as C } from '../../protocols/pthi/index.js';
@@ -113,4 +117,51 @@ test('the device certificate and realm survive a restart; presence pings are ans
   const pong = again.presence(ping);
   assert.ok(pong !== undefined && pong.length === 28);
   assert.equal(again.presence(Uint8Array.of(1, 2, 3)), undefined);
+});
+
+test('CommitChanges switches new connections to the committed TLS setup; TLS without AcceptNonSecure closes 16992', async () => {
+  const { amt } = await start();
+  await activate(amt);
+  const generation = amt.runtime.tls.active.generation;
+  const staged = amt.runtime.state.get(STAGED_TLS);
+  stageTls(amt.runtime.state, { remote: { ...staged.remote, enabled: true, acceptNonSecure: false } });
+  const service = uri('AMT_SetupAndConfigurationService');
+  const committed = await digestPost(amt.pipeline.network, 'admin', PASSWORD, envelope({ action: `${service}/CommitChanges`, resourceUri: service, body: `<h:CommitChanges_INPUT xmlns:h="${service}"></h:CommitChanges_INPUT>` }));
+  assert.match(committed.body, /<g:ReturnValue>0<\/g:ReturnValue>/);
+  assert.equal(amt.runtime.tls.active.generation, generation + 1);
+  assert.equal(amt.runtime.committed.get(ACTIVE_TLS).remote.enabled, true);
+  const plain = new PassThrough();
+  amt.pipeline.acceptNetwork(16992, plain, { address: '127.0.0.1', port: 1 });
+  assert.equal(plain.destroyed, true, 'plain HTTP refused from the network');
+  const local: Uint8Array[] = [];
+  amt.pipeline.openLocalConnection(16992, { write: (bytes) => local.push(bytes), end: () => undefined })?.receive(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.match(Buffer.concat(local).toString(), /^HTTP\/1\.1 303/, 'the local interface keeps plain HTTP (LMS TLS settings unchanged)');
+  assert.equal(amt.pipeline.openLocalConnection(623, { write: () => undefined, end: () => undefined }), undefined, 'only 16992 and 16993');
+});
+
+test('a local channel to 16993 is TLS terminated in the app with the device certificate (origin local)', async () => {
+  const { amt } = await start();
+  const wire = new Duplex({
+    read: () => undefined,
+    write(chunk: Uint8Array, _encoding, callback) {
+      handle?.receive(chunk);
+      callback();
+    },
+  });
+  const handle = amt.pipeline.openLocalConnection(16993, { write: (bytes) => void wire.push(bytes), end: () => void wire.push(null) });
+  const socket = tlsConnect({ socket: wire, rejectUnauthorized: false });
+  const text = await new Promise<string>((resolve, reject) => {
+    let received = '';
+    socket.on('secureConnect', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (received.includes('\r\n\r\n')) resolve(received);
+    });
+    socket.on('error', reject);
+  });
+  assert.match(text, /^HTTP\/1\.1 303 See Other\r\n/);
+  assert.equal(socket.getPeerX509Certificate()?.fingerprint256, new X509Certificate(amt.runtime.credential.certificatePem).fingerprint256);
+  socket.destroy();
+  handle?.close();
 });

@@ -64,9 +64,10 @@ export interface AmtPipeline {
   acceptNetwork(port: number, stream: Duplex, remote: RemoteEndpoint): void;
   /**
    * A connection the host tunnels to AMT (LME/APF channel to 16992 or 16993), origin 'local': AMT's
-   * reply bytes go to `io` (`io.end()` when AMT closes). @throws RangeError for another port.
+   * reply bytes go to `io` (`io.end()` when AMT closes). Undefined for another port (refuse the channel).
+   * Fits the LME server's `openChannel` (src/protocols/apf). Never call it while holding the app's mutex.
    */
-  openLocalConnection(port: number, io: ConnectionIo, remote?: RemoteEndpoint): LocalConnection;
+  openLocalConnection(port: number, io: ConnectionIo, remote?: RemoteEndpoint): LocalConnection | undefined;
 }
 
 const LOCAL_PEER: RemoteEndpoint = { address: '127.0.0.1', port: 0 };
@@ -108,7 +109,7 @@ export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
         const connection = local.connect({ transport: 'http', origin: 'local', remote }, io);
         return { receive: (bytes) => connection.receive(bytes), close: () => connection.abort() };
       }
-      if (port !== AMT_TLS_PORT) throw new RangeError(`AMT serves local connections on ${AMT_HTTP_PORT} and ${AMT_TLS_PORT}, not ${port}`);
+      if (port !== AMT_TLS_PORT) return undefined;
       const raw = channelStream(io);
       terminate(local, raw, 'local', remote);
       return { receive: (bytes) => void raw.push(bytes), close: () => void raw.destroy() };
