@@ -19,7 +19,8 @@ import { AMT_STATUS, PTHI_COMMAND as C } from '../../protocols/pthi/index.js';
 import { reply, request } from '../../protocols/pthi/testing.js';
 import { activateClientControl } from './activation.js';
 import { openAmt, type Amt } from './amt.js';
-import { digestPost, fakeContext, type FakeContext } from './testing.js';
+import { DEVICE_CERTIFICATE_KEY } from './tls-identity.js';
+import { digestPost, fakeContext, TEST_PLATFORM, type FakeContext } from './testing.js';
 import { hostMessage } from './transaction.js';
 
 const AMTHI = '12f80028-b4b7-4b2d-aca8-46e0ff65814c';
@@ -110,8 +111,9 @@ test('the host power fact reaches WS-Man before each request', async () => {
 
 test('the device certificate and realm survive a restart; presence pings are answered from the committed state', async () => {
   const { amt, rig } = await start();
+  const first = await amt.runtime.identity.ensure(); // made at start (the platform has a network), stored before the restart
   const again = (await start(rig)).amt;
-  assert.equal(again.runtime.credential.certificatePem, amt.runtime.credential.certificatePem);
+  assert.equal((await again.runtime.identity.ensure()).certificatePem, first.certificatePem);
   assert.equal(again.runtime.realm, amt.runtime.realm);
   const ping = PresencePing.serialize(PresencePing.defaults({ sequence: 0xff, messageTag: 7 }));
   const pong = again.presence(ping);
@@ -122,13 +124,13 @@ test('the device certificate and realm survive a restart; presence pings are ans
 test('CommitChanges switches new connections to the committed TLS setup; TLS without AcceptNonSecure closes 16992', async () => {
   const { amt } = await start();
   await activate(amt);
-  const generation = amt.runtime.tls.active.generation;
+  const generation = (await amt.runtime.identity.tls()).generation;
   const staged = amt.runtime.state.get(STAGED_TLS);
   stageTls(amt.runtime.state, { remote: { ...staged.remote, enabled: true, acceptNonSecure: false } });
   const service = uri('AMT_SetupAndConfigurationService');
   const committed = await digestPost(amt.pipeline.network, 'admin', PASSWORD, envelope({ action: `${service}/CommitChanges`, resourceUri: service, body: `<h:CommitChanges_INPUT xmlns:h="${service}"></h:CommitChanges_INPUT>` }));
   assert.match(committed.body, /<g:ReturnValue>0<\/g:ReturnValue>/);
-  assert.equal(amt.runtime.tls.active.generation, generation + 1);
+  assert.equal((await amt.runtime.identity.tls()).generation, generation + 1);
   assert.equal(amt.runtime.committed.get(ACTIVE_TLS).remote.enabled, true);
   const plain = new PassThrough();
   amt.pipeline.acceptNetwork(16992, plain, { address: '127.0.0.1', port: 1 });
@@ -161,7 +163,18 @@ test('a local channel to 16993 is TLS terminated in the app with the device cert
     socket.on('error', reject);
   });
   assert.match(text, /^HTTP\/1\.1 303 See Other\r\n/);
-  assert.equal(socket.getPeerX509Certificate()?.fingerprint256, new X509Certificate(amt.runtime.credential.certificatePem).fingerprint256);
+  assert.equal(socket.getPeerX509Certificate()?.fingerprint256, new X509Certificate((await amt.runtime.identity.ensure()).certificatePem).fingerprint256);
   socket.destroy();
   handle?.close();
+});
+
+test('without a network the identity is made at first need (here a PTHI message), not at start', async () => {
+  const rig = nvramRig(0x40000);
+  const { networkAddress: _unused, ...offline } = TEST_PLATFORM;
+  const amt = await openAmt(fakeContext(rig.mount().namespace('amt'), offline), { scryptCost: 1024 });
+  assert.equal(amt.runtime.identity.credential, undefined);
+  assert.equal(amt.runtime.cache.committed(DEVICE_CERTIFICATE_KEY), undefined);
+  assert.equal((await pthi(amt, C.getProvisioningState)).status, AMT_STATUS.success);
+  assert.ok(amt.runtime.cache.committed(DEVICE_CERTIFICATE_KEY) !== undefined);
+  assert.ok((await amt.runtime.store.amtCertificateHash()) !== undefined, 'its hash is what StartConfigurationHBased will report');
 });

@@ -29,7 +29,10 @@ export async function openAmt(context: AppContext, options: RuntimeOptions = {})
   const runtime = await openRuntime(context, options);
   const pipeline = createAmtPipeline({
     state: runtime.state, committed: runtime.committed, facts: runtime.wsmanFacts, realm: runtime.realm, device: runtime.device,
-    serialize: (task) => serialized(runtime, task),
+    serialize: async (task) => {
+      await runtime.identity.ensure().catch(() => undefined); // outside the mutex: storing a new identity takes it
+      return serialized(runtime, task);
+    },
     afterDispatch: () => completeWsmanRequest(runtime),
     afterFault: () => abandonRequest(runtime),
     onSecurityEvent: (event) => void serialized(runtime, async () => {
@@ -37,7 +40,7 @@ export async function openAmt(context: AppContext, options: RuntimeOptions = {})
       await commit(runtime);
     }).catch(() => undefined),
     localSystemAccount: () => localSystemAccount(runtime),
-    tls: () => runtime.tls.active,
+    tls: () => runtime.identity.tls(),
   });
   return { runtime, pipeline, presence: (datagram) => respondToRmcp(datagram, presenceState(runtime)) };
 }

@@ -45,7 +45,8 @@ export default defineApp({
         }),
         networkIdentity: async () => {
           const { runtime } = await ready();
-          return { realm: runtime.realm, certificatePem: runtime.credential.certificatePem, address: networkAddressOf(context.platform) };
+          const credential = await runtime.identity.ensure();
+          return { realm: runtime.realm, certificatePem: credential.certificatePem, address: networkAddressOf(context.platform) };
         },
         activate: async ({ password }) => {
           const { runtime, pipeline } = await ready();

@@ -8,6 +8,7 @@
  * with the settings committed when the connection arrives.
  */
 import { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { accountDirectory } from '../../amt/accounts/index.js';
 import { DigestAuthenticator, type RemoteEndpoint, type SecurityEvent } from '../../amt/auth/index.js';
 import { AmtHttpCore, type AmtHandler, type AmtOrigin, type ConnectionIo, type HttpLimits } from '../../amt/http/index.js';
@@ -42,8 +43,8 @@ export interface AmtPipelineOptions {
   readonly onSecurityEvent?: (event: SecurityEvent) => void;
   /** The local system account (only the local core knows it). */
   readonly localSystemAccount: () => { readonly username: string; readonly password: string } | undefined;
-  /** The TLS settings committed now (read when a TLS connection arrives). */
-  readonly tls: () => ActiveTls;
+  /** The TLS settings committed now (asked when a TLS connection arrives; rejects: no TLS, the connection is dropped). */
+  readonly tls: () => Promise<ActiveTls>;
   readonly registry?: ClassRegistry;
   readonly limits?: Partial<HttpLimits>;
 }
@@ -90,7 +91,8 @@ export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
   const plainAllowed = (origin: AmtOrigin): boolean => acceptsNonSecure(options.committed, origin);
 
   const terminate = (target: AmtHttpCore, raw: Duplex, origin: AmtOrigin, remote: RemoteEndpoint): void => {
-    tlsTerminator(options.tls(), (socket) => void attachHttpStream(target, socket, { transport: 'tls', origin, remote }), target.limits.idleTimeoutMs).emit('connection', raw);
+    const onSecure = (socket: TLSSocket): void => void attachHttpStream(target, socket, { transport: 'tls', origin, remote });
+    options.tls().then((active) => tlsTerminator(active, onSecure, target.limits.idleTimeoutMs).emit('connection', raw), () => raw.destroy());
   };
 
   return {

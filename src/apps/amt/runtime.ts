@@ -1,22 +1,20 @@
 /**
  * One platform's AMT as the app holds it for one incarnation, opened at start: the NVRAM cache with
- * the AMT state store and the WS-Man state on it (one truth for PTHI, MEBX and WS-Man), the
- * device's TLS identity (made at first boot, then reused) and the TLS settings new connections
- * get, the PTHI and MEBX servers, the device port and the mutex every request to this state takes.
- * Opening initialises a blank namespace and stores the identity in one commit.
+ * the AMT state store and the WS-Man state on it (one truth for PTHI, MEBX and WS-Man), the device
+ * identity (identity.ts), the PTHI and MEBX servers, the device port and the mutex every request
+ * to this state takes. Opening initialises a blank namespace in one commit.
  */
 import { AmtStateStore } from '../../amt-state/index.js';
-import { loadOrCreateDeviceCertificate, type DeviceCredential, type TlsSettings } from '../../amt/tls/index.js';
 import type { PlatformFacts } from '../../amt/wsman/facts.js';
 import type { AppContext } from '../../kernel/app-api.js';
 import { createMebxServer, MebxPasswordStore, type MebxServer } from '../../protocols/mebx/index.js';
 import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
 import { AmtDevice } from './device.js';
+import { DeviceIdentity } from './identity.js';
 import { Mutex } from './mutex.js';
 import { NvramCache } from './nvram-cache.js';
-import { networkAddressOf, platformRealm, pthiPlatform, wiredLan, wsmanFacts } from './platform.js';
+import { platformRealm, pthiPlatform, wiredLan, wsmanFacts } from './platform.js';
 import { NvramWsmanState } from './slot-state.js';
-import { certificateHash, NvramCertificateStore, tlsSettingsFor } from './tls-identity.js';
 
 export interface AmtRuntime {
   readonly context: AppContext;
@@ -24,7 +22,7 @@ export interface AmtRuntime {
   readonly store: AmtStateStore;
   /** What requests read and change (staged until their commit). */
   readonly state: NvramWsmanState;
-  /** NVRAM as committed, read-only: what the Digest directories read. */
+  /** NVRAM as committed, read-only: what the Digest directories and the port policy read. */
   readonly committed: NvramWsmanState;
   readonly lock: Mutex;
   readonly device: AmtDevice;
@@ -34,9 +32,7 @@ export interface AmtRuntime {
   readonly mebx: MebxServer;
   /** The MEBX password record (WS-Man SetMEBxPassword stores through it). */
   readonly passwords: MebxPasswordStore;
-  readonly credential: DeviceCredential;
-  /** Committed TLS settings of the network port (stage + commit when the WS-Man TLS setup changes). */
-  readonly tls: TlsSettings;
+  readonly identity: DeviceIdentity;
   readonly realm: string;
   readonly wsmanFacts: PlatformFacts;
 }
@@ -46,30 +42,25 @@ export interface RuntimeOptions {
   readonly scryptCost?: number;
 }
 
-/** Opens the platform's AMT (initialising a blank namespace, making the identity at first boot). */
+/** Opens the platform's AMT (initialising a blank namespace); with a network, the identity is made now. */
 export async function openRuntime(context: AppContext, options: RuntimeOptions = {}): Promise<AmtRuntime> {
   const cache = await NvramCache.open(context.nvram);
   const store = await AmtStateStore.open(cache);
-  const address = networkAddressOf(context.platform);
-  const credential = await loadOrCreateDeviceCertificate(new NvramCertificateStore(cache), { ipAddresses: [...new Set(['127.0.0.1', address])] });
-  await reportCertificateHash(store, credential);
   await cache.flush();
   const state = new NvramWsmanState(cache);
+  const committed = new NvramWsmanState(cache, { committed: true });
+  const lock = new Mutex();
   const facts = { endOfPost: false };
+  const address = context.platform.networkAddress;
+  const identity = new DeviceIdentity({ cache, store, lock, committed, certificate: { ipAddresses: [...new Set(['127.0.0.1', ...(address === undefined ? [] : [address])])] } });
+  if (address !== undefined) void identity.ensure().catch(() => undefined); // retried at first need
   const cost = options.scryptCost === undefined ? {} : { scryptCost: options.scryptCost };
   return {
-    context, cache, store, state, committed: new NvramWsmanState(cache, { committed: true }), lock: new Mutex(), device: new AmtDevice(), facts,
+    context, cache, store, state, committed, lock, device: new AmtDevice(), facts, identity,
     pthi: pthiServer(context, store, facts), mebx: createMebxServer({ state: store, nvram: cache, isEndOfPost: () => facts.endOfPost, ...cost }),
     passwords: new MebxPasswordStore(cache, options.scryptCost === undefined ? {} : { cost: options.scryptCost }),
-    credential, tls: tlsSettingsFor(state, credential), realm: platformRealm(context.platform.platformUuid), wsmanFacts: wsmanFacts(context.platform),
+    realm: platformRealm(context.platform.platformUuid), wsmanFacts: wsmanFacts(context.platform),
   };
-}
-
-/** The hash of AMT's own certificate, as StartConfigurationHBased reports it (staged when it changed). */
-export async function reportCertificateHash(store: AmtStateStore, credential: DeviceCredential): Promise<void> {
-  const wanted = certificateHash(credential);
-  const stored = await store.amtCertificateHash();
-  if (stored?.algorithm !== wanted.algorithm || Buffer.compare(stored.hash, wanted.hash) !== 0) await store.update({ amtCertificateHash: wanted });
 }
 
 /** Reads the kernel's platform facts (End-of-POST, host power) before a request. */

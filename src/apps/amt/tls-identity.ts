@@ -1,10 +1,10 @@
 /**
- * The device's TLS identity and the TLS settings built from it: the certificate and key are made at
- * first boot (src/amt/tls generateDeviceCertificate) and kept in the `amt` namespace under
- * `device-certificate` (not under `secret/`: the device keeps its identity through Unprovision),
- * then reused at every later boot. The settings new connections get are the committed WS-Man TLS
- * setup (AMT_TLSSettingData / AMT_TLSCredentialContext after CommitChanges) over that identity,
- * profile amt-16; a committed setup OpenSSL refuses falls back to the device credential alone.
+ * Where the device's TLS credential is kept and what is built from it: the certificate and key
+ * (src/amt/tls generateDeviceCertificate, made once: identity.ts) live in the `amt` namespace under
+ * `device-certificate` (not under `secret/`: the device keeps its identity through Unprovision).
+ * The settings new connections get are the committed WS-Man TLS setup (AMT_TLSSettingData /
+ * AMT_TLSCredentialContext after CommitChanges) over that credential, profile amt-16; a committed
+ * setup OpenSSL refuses falls back to the device credential alone.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { AmtCertificateHash } from '../../amt-state/index.js';
@@ -16,7 +16,7 @@ import type { NvramCache } from './nvram-cache.js';
 export const DEVICE_CERTIFICATE_KEY = 'device-certificate';
 export const TLS_PROFILE = 'amt-16';
 
-/** The device credential in the cache (staged by `save`; the opener's commit persists it). */
+/** The device credential in the cache (`save` stages it; identity.ts commits it). */
 export class NvramCertificateStore implements DeviceCertificateStore {
   constructor(readonly cache: NvramCache) {}
 

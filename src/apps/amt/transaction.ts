@@ -17,15 +17,15 @@ import type { DeviceAction } from '../../amt/wsman/device.js';
 import { TlsSettings, type TlsConfig } from '../../amt/tls/index.js';
 import { AppError } from '../../kernel/app-api.js';
 import { MEBX_CLIENT_UUID } from '../../protocols/mebx/index.js';
-import { refreshFacts, reportCertificateHash, type AmtRuntime } from './runtime.js';
-import { tlsConfigFor } from './tls-identity.js';
+import { reportCertificateHash } from './identity.js';
+import { refreshFacts, type AmtRuntime } from './runtime.js';
 
 /** WS-Man afterDispatch: stage the actions' consequences, commit once, then act. Rejects (state rolled back) on failure. */
 export async function completeWsmanRequest(runtime: AmtRuntime): Promise<void> {
   const actions = runtime.device.take();
   const tls = await stageConsequences(runtime, actions);
   await runtime.cache.flush();
-  if (tls !== undefined) applyTls(runtime, tls);
+  if (tls !== undefined) runtime.identity.apply(tls);
   for (const action of actions) await perform(runtime, action);
 }
 
@@ -48,17 +48,23 @@ export function serialized<T>(runtime: AmtRuntime, task: () => Promise<T>): Prom
   });
 }
 
-/** One PTHI or MEBX message: answered, committed; a refusal of the host when the commit fails. */
-export function hostMessage(runtime: AmtRuntime, client: string, bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * One PTHI or MEBX message: answered, committed; a refusal of the host when the commit fails. PTHI
+ * reports the device certificate's hash, so the identity is established first (if that fails,
+ * StartConfigurationHBased answers certificate-not-ready, as AMT does while it makes its key).
+ */
+export async function hostMessage(runtime: AmtRuntime, client: string, bytes: Uint8Array): Promise<Uint8Array> {
+  const mebx = client.toLowerCase() === MEBX_CLIENT_UUID;
+  if (!mebx) await runtime.identity.ensure().catch(() => undefined);
   return serialized(runtime, async () => {
-    const mebx = client.toLowerCase() === MEBX_CLIENT_UUID;
     const before = runtime.state.get(PROVISIONING).state;
     const reply = await (mebx ? runtime.mebx : runtime.pthi).handle(bytes);
     const unprovisioned = before === 2 && runtime.state.get(PROVISIONING).state === 0;
     if (unprovisioned) resetWsmanSide(runtime, mebx ? 'mebx' : 'local-mei');
-    await reportCertificateHash(runtime.store, runtime.credential); // an unprovision in any state removed it
+    await restoreCertificateHash(runtime); // an unprovision in any state removed it
     await commit(runtime);
-    if (unprovisioned) applyTls(runtime, tlsConfigFor(runtime.state, runtime.credential));
+    const tls = unprovisioned ? runtime.identity.config(runtime.state) : undefined;
+    if (tls !== undefined) runtime.identity.apply(tls);
     return reply;
   });
 }
@@ -85,27 +91,27 @@ async function stageConsequences(runtime: AmtRuntime, actions: readonly DeviceAc
     await runtime.passwords.set(new TextEncoder().encode(password));
     runtime.state.set(PENDING_MEBX_PASSWORD, undefined);
   }
-  if (!tlsChanged) return undefined;
-  const config = tlsConfigFor(runtime.state, runtime.credential);
-  new TlsSettings(config); // validates now, so a setup OpenSSL refuses faults the request instead of being committed
+  const config = tlsChanged ? runtime.identity.config(runtime.state) : undefined;
+  if (config !== undefined) new TlsSettings(config); // validates now, so a setup OpenSSL refuses faults the request instead of being committed
   return config;
 }
 
 /** The amt-state side of a WS-Man Unprovision: new local system account, suffixes and session gone, default hashes. */
 async function unprovisionAmtState(runtime: AmtRuntime): Promise<void> {
   await runtime.store.unprovision();
-  await reportCertificateHash(runtime.store, runtime.credential);
+  await restoreCertificateHash(runtime);
+}
+
+/** The device keeps its certificate through Unprovision, so the hash PTHI reports stays. */
+async function restoreCertificateHash(runtime: AmtRuntime): Promise<void> {
+  const credential = runtime.identity.credential;
+  if (credential !== undefined) await reportCertificateHash(runtime.store, credential);
 }
 
 /** The WS-Man side of a host-side unprovision (PTHI Unprovision, MEBX). */
 function resetWsmanSide(runtime: AmtRuntime, via: UnprovisionVia): void {
   factoryReset(runtime.state);
   recordAudit(runtime.state, { kind: 'unprovisioning-started', via, by: { kind: 'local' }, at: runtime.device.now() });
-}
-
-function applyTls(runtime: AmtRuntime, config: TlsConfig): void {
-  runtime.tls.stage(config);
-  runtime.tls.commit();
 }
 
 /** The side effects after the commit; a host line that refuses changes nothing already committed. */
