@@ -73,9 +73,13 @@ export interface AmtPipeline {
 
 const LOCAL_PEER: RemoteEndpoint = { address: '127.0.0.1', port: 0 };
 
+/** The class registry is immutable: one per worker, shared by every platform's pipeline (≈ 17 KiB each otherwise). */
+let sharedRegistry: ClassRegistry | undefined;
+const defaultRegistry = (): ClassRegistry => (sharedRegistry ??= createAmtClassRegistry());
+
 export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
   const wsman = createWsmanHandler({
-    registry: options.registry ?? createAmtClassRegistry(), state: options.state, facts: options.facts, realm: options.realm,
+    registry: options.registry ?? defaultRegistry(), state: options.state, facts: options.facts, realm: options.realm,
     device: options.device, afterDispatch: options.afterDispatch, afterFault: options.afterFault,
   });
   const handler: AmtHandler = (request) => options.serialize(async () => wsman(request));
