@@ -5,6 +5,8 @@
  * DRAM-init-done and End-of-POST, simulated OS) — prints what runs and how to reach it, and serves
  * until Ctrl-C. The engine's listeners (AMT's ports) bind on the platform's own loopback address
  * (`--address`, default 127.0.0.2), recorded in `<state>/network.json` for `vme status` while it runs.
+ * On the host side it starts LMS (127.0.0.1:16992/16993) and activates AMT in client control mode
+ * through it with a generated admin password kept in the state folder (up-local-management.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { checkNetworkAddress } from '../../kernel/index.js';
 import { amtUrls, removeNetworkFile, writeNetworkFile } from '../../status/index.js';
 import { EXIT } from '../../common/errors.js';
 import { emit, selfCommand } from '../output.js';
+import { startLocalManagement, type LocalManagement } from './up-local-management.js';
 import { parseVersion, DEFAULT_FIRMWARE_VERSION_TEXT } from '../parse.js';
 
 /** The platform's own loopback address unless --address says otherwise (127.0.0.1 stays free for a host LMS). */
@@ -32,6 +35,10 @@ interface UpOptions {
   once?: boolean;
   mebx?: boolean;
   console?: boolean;
+  /** commander: `--no-lms` sets false. */
+  lms: boolean;
+  lmsAddress: string;
+  unprovisioned?: boolean;
 }
 
 export interface StatePaths {
@@ -97,17 +104,27 @@ async function up(opts: UpOptions): Promise<void> {
 /** Runs the booted machine: the console, or report and (unless --once) wait for Ctrl-C. */
 async function serve(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions, say: (line: string) => void, stopSignal: Promise<void>): Promise<void> {
   if (opts.console) return runConsole(machine, say, stopSignal);
+  let local: LocalManagement | undefined;
   if (machine.engine.state !== 'down') {
     say(`engine ${machine.engine.state} in ${Math.round(bootMs)} ms; powering on the host`);
     machine.host.powerOn();
     await waitForHost(machine, 30_000);
+    if (machine.device) {
+      local = await startLocalManagement({
+        device: paths.meiSocket, stateDir: paths.dir, lmsAddress: opts.lms ? checkNetworkAddress(opts.lmsAddress) : undefined, activate: !opts.unprovisioned,
+      }, say);
+    }
   }
-  report(machine, paths, created, bootMs, opts);
-  process.exitCode = machine.engine.state === 'operational' ? EXIT.ok : machine.engine.state === 'down' ? EXIT.failure : EXIT.degraded;
-  if (!opts.once && machine.engine.state !== 'down') {
-    say('running; press Ctrl-C to shut down');
-    await stopSignal;
-    say('shutting down');
+  try {
+    report(machine, paths, created, bootMs, opts, local);
+    process.exitCode = machine.engine.state === 'operational' ? EXIT.ok : machine.engine.state === 'down' ? EXIT.failure : EXIT.degraded;
+    if (!opts.once && machine.engine.state !== 'down') {
+      say('running; press Ctrl-C to shut down');
+      await stopSignal;
+      say('shutting down');
+    }
+  } finally {
+    await local?.close();
   }
 }
 
@@ -131,13 +148,32 @@ function networkLines(network: { address: string; amt: string[]; listeners: Retu
   ];
 }
 
-function report(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions): void {
+/** The host-side management lines: LMS and the AMT activation with the admin credentials. */
+function managementLines(local: LocalManagement | undefined, amtUrl: string | undefined): string[] {
+  if (local === undefined) return [];
+  const lms = local.lms?.map((a) => `http${a.amtPort === 16993 ? 's' : ''}://${a.address}:${a.port}`).join('  ');
+  const lines = [`LMS:            ${lms ?? `not running${local.lmsError ? ` (${local.lmsError})` : ' (--no-lms)'}`}   (host-local AMT through HECI/LME)`];
+  if (local.activation === 'skipped') lines.push(`AMT:            left in pre-provisioning (${local.skipped ?? 'not activated'}); activate through LMS, e.g. rpc-go activate -local`);
+  if (local.activation === 'failed') lines.push(`AMT:            activation FAILED: ${local.activationError ?? '?'}`);
+  if (local.admin) {
+    lines.push(`AMT admin:      user admin, password ${local.admin.password}   (kept in ${local.admin.passwordFile}; client control mode)`);
+    if (amtUrl) lines.push(`  try:          curl --digest -u admin:'${local.admin.password}' -H 'Content-Type: application/soap+xml' --data-binary @request.xml ${amtUrl}/wsman`);
+  }
+  return lines;
+}
+
+function report(machine: Machine, paths: StatePaths, created: string[], bootMs: number, opts: UpOptions, local: LocalManagement | undefined): void {
   const status = machine.engine.status();
   const host = machine.host.state();
   const listeners = machine.engine.networkListeners();
   const result = {
     state: paths.dir, created, image: paths.image, fuses: paths.fuses, keys: paths.keys, meiDevice: machine.device ? paths.meiSocket : null,
     network: { address: opts.address, amt: amtUrls(opts.address, listeners), listeners },
+    lms: local?.lms ?? null,
+    amt: local === undefined ? null : {
+      activation: local.activation, ...(local.activationError ? { error: local.activationError } : {}), controlMode: local.controlMode ?? null,
+      admin: local.admin ? { user: local.admin.user, password: local.admin.password, passwordFile: local.admin.passwordFile } : null,
+    },
     bootMs: Math.round(bootMs), engine: status.state, enginePower: status.power, apps: status.apps, counters: status.counters,
     host: { power: host.powerState, phase: host.phase, os: host.os ?? null, bootDevice: host.bootDevice ?? null, endOfPost: host.endOfPostSent },
     log: machine.engine.bootLog,
@@ -154,6 +190,7 @@ function report(machine: Machine, paths: StatePaths, created: string[], bootMs: 
     '',
     `HECI device:    ${r.meiDevice ?? '(none: the engine is down)'}   (like /dev/mei0, for host programs)`,
     ...networkLines(r.network),
+    ...managementLines(local, r.network.amt[0]),
     `platform image: ${r.image}`,
     `fuses:          ${r.fuses}   (chipset-only; the host never reads them)`,
     `keys:           ${r.keys}   (DEVELOPMENT keys, not Intel's)`,
@@ -231,6 +268,9 @@ export function registerUp(program: Command): void {
     .option('--once', 'boot, print and shut down (for scripts) instead of running until Ctrl-C')
     .option('--mebx', 'enter the MEBX (BIOS extension) during the first POST')
     .option('--console', 'attach this terminal to the host serial port (POST, MEBX, OS shell); Ctrl-] shuts down')
+    .option('--lms-address <ip>', 'loopback address where the in-process LMS listens for AMT 16992/16993 (as on a real PC)', '127.0.0.1')
+    .option('--no-lms', 'do not start LMS (and so do not activate AMT)')
+    .option('--unprovisioned', 'leave AMT in pre-provisioning (for activation flows) instead of activating client control mode')
     .addHelpText('after', '\nExit status: 0 the operational firmware ran, 6 degraded (recovery firmware, NVRAM or an app failed), 1 the engine stayed down.')
     .action((opts: UpOptions) => up(opts));
 }
