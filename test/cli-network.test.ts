@@ -18,7 +18,7 @@ const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 25
 interface UpNetwork { network: { address: string; amt: string[]; listeners: NetworkListenerStatus[] }; engine: string }
 
 test('vme up --once --address: the listeners are reported on that address; the AMT line only for listening AMT ports', () => {
-  const json = vme(['up', '--state', 'st', '--once', '--json', '--address', address], dir);
+  const json = vme(['up', '--state', 'st', '--once', '--json', '--address', address, '--no-lms'], dir);
   assert.equal(json.status, 0, json.stderr);
   const up = JSON.parse(json.stdout) as UpNetwork;
   assert.equal(up.network.address, address);
@@ -30,7 +30,7 @@ test('vme up --once --address: the listeners are reported on that address; the A
   assert.deepEqual(up.network.amt, listening.map((l) => `${l.tls ? 'https' : 'http'}://${address}:${l.port}`));
   assert.equal(existsSync(join(dir, 'st', 'network.json')), false, 'network.json is removed at shutdown');
 
-  const text = vme(['up', '--state', 'st', '--once', '--address', address], dir);
+  const text = vme(['up', '--state', 'st', '--once', '--address', address, '--no-lms'], dir);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, new RegExp(`^network: +${address.replaceAll('.', '\\.')} `, 'm'));
   if (listening.length > 0) assert.match(text.stdout, new RegExp(`^AMT: +${up.network.amt.join(' +').replaceAll('.', '\\.')}$`, 'm'));
@@ -45,7 +45,7 @@ test('vme up refuses a non-loopback address before touching the state folder', (
 });
 
 test('while vme up runs, network.json holds its address and vme status --json reports it as network', async () => {
-  const child = spawn(process.execPath, [VME_BIN, 'up', '--state', 'st', '--address', address], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [VME_BIN, 'up', '--state', 'st', '--address', address, '--no-lms'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`code ${code} signal ${signal}`)));
   try {
