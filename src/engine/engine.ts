@@ -6,7 +6,7 @@
  */
 import type { VmeError } from '../common/errors.js';
 import type { NvramFileSystem } from '../kernel/nvram/index.js';
-import { KERNEL_CALLER, KernelError, type Kernel, type NetworkListenerStatus, type PlatformFacts, type PlatformInfo, type PlatformNetwork, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
+import { KERNEL_CALLER, KernelError, type HostConnectionEvent, type Kernel, type NetworkListenerStatus, type PlatformFacts, type PlatformInfo, type PlatformNetwork, type AppStatus, type Client, type InterfaceSpec, type PowerGate, type PowerState, type Trace, type EngineBootLogEntry, formatEngineBootLog, makeClient } from '../kernel/index.js';
 import type { RomBootResult } from '../rom/index.js';
 import type { PlatformDevices } from './devices.js';
 
@@ -125,6 +125,12 @@ export class Engine {
   async handleHostMessage(client: string, bytes: Uint8Array): Promise<Uint8Array> {
     this.parts.power?.activity('heci');
     return this.#kernel().handleHostMessage(client, bytes);
+  }
+
+  /** The HECI seam: a host connected to or disconnected from a firmware client (wakes the engine). */
+  async handleHostConnection(client: string, event: HostConnectionEvent): Promise<void> {
+    this.parts.power?.activity('heci');
+    return this.#kernel().handleHostConnection(client, event);
   }
 
   /** A network event for one of the engine's listeners (wakes the engine; the network device calls it itself). */

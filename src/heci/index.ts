@@ -14,4 +14,4 @@ export { HeciPlatform, type HeciPlatformOptions } from './platform.js';
 export { MeiDeviceServer } from './device-server.js';
 export { DEVICE_OPERATION, DEVICE_FRAME, MEI_IOCTL, encodeDeviceFrame } from './socket-protocol.js';
 export { MeiDevice, DEFAULT_TIMEOUT_MS } from './host-library.js';
-export { registerGrantedClients, requestReplyHandler, type GrantedHeciClient, type ServeHostMessage } from './engine-seam.js';
+export { registerGrantedClients, requestReplyHandler, type GrantedHeciClient, type HostConnectionChange, type ServeHostConnection, type ServeHostMessage } from './engine-seam.js';

@@ -6,13 +6,13 @@
  */
 import type { Client, Handlers, InterfaceSpec } from './interfaces.js';
 import type { PlatformFactsView } from './platform-facts.js';
-import type { PlatformInfo, RemoteAddress } from './protocol.js';
+import type { HostConnectionEvent, PlatformInfo, RemoteAddress } from './protocol.js';
 
 export { AppError } from './errors.js';
 export { connectionStream } from './app-stream.js';
 export { defineInterface } from './interfaces.js';
 export type { PlatformFactsView } from './platform-facts.js';
-export type { PlatformInfo, RemoteAddress } from './protocol.js';
+export type { HostConnectionEvent, PlatformInfo, RemoteAddress } from './protocol.js';
 
 /** The app's view of its NVRAM namespace (capability `nvram`). */
 export interface NvramApi {
@@ -96,6 +96,13 @@ export interface AppInstance<I extends InterfaceSpec | undefined> {
   readonly handlers?: I extends InterfaceSpec ? Handlers<I> : undefined;
   /** The HECI seam: a message from the host to one of the app's HECI clients; returns the reply. */
   onHostMessage?(client: string, bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * A host connected to or disconnected from one of the app's HECI clients. Delivered in order with
+   * that client's messages: a message after a (re)connect arrives after 'connected' has been handled
+   * (the returned promise settled). An instance started while a connection was open never hears its
+   * 'connected'. Without this handler the events are ignored.
+   */
+  onHostConnection?(client: string, event: HostConnectionEvent): void | Promise<void>;
   /** A peer connected to one of the app's granted tcp ports (no handler: the connection is closed). */
   onConnection?(connection: AppConnection): void;
   /** A UDP datagram to a granted udp port; the returned bytes (if any) are sent back to `remote`. */

@@ -15,5 +15,5 @@ export { RestartBudget, type RestartPolicy, type RestartDecision } from './super
 export { PowerGate, type PowerState } from './power.js';
 export { KernelBootLog, formatEngineBootLog, formatEngineBootLogEntry, KERNEL_CHECKS, type KernelBootLogEntry, type EngineBootLogEntry, type KernelCheck } from './boot-log.js';
 export { FlashPartitionStore } from './nvram-flash-store.js';
-export type { PlatformInfo, RemoteAddress } from './protocol.js';
+export type { HostConnectionEvent, PlatformInfo, RemoteAddress } from './protocol.js';
 export { PlatformNetwork, AppNetwork, checkNetworkAddress, DEFAULT_NETWORK_LIMITS, MAX_DATAGRAM_BYTES, type NetworkOptions, type NetworkLimits, type NetworkListenerStatus } from './net/index.js';

@@ -14,6 +14,7 @@ import { AppSlot, type AppModuleEntry, type AppStatus, type SlotEnvironment } fr
 import { mintCapabilities } from './capabilities.js';
 import { KernelError, kernelFail } from './errors.js';
 import { checkCall, checkReply } from './interfaces.js';
+import type { HostConnectionEvent } from './protocol.js';
 import type { PlatformNetwork } from './net/index.js';
 import { serveSyscall, type AppServices } from './services.js';
 import { classifySyscallError } from './syscall-faults.js';
@@ -108,6 +109,25 @@ export class Kernel {
       return reply;
     } finally {
       this.env.trace.record('host', { kind: 'host-message', client, app: owner.app, bytes: bytes.length, ok });
+    }
+  }
+
+  /**
+   * The HECI seam's connection events: a host connected to or disconnected from a firmware client;
+   * the app granted that client hears it (`onHostConnection`). The caller keeps the order with the
+   * client's messages (src/heci/engine-seam.ts waits for this before the next message).
+   * @throws KernelError VME_ERR_CAPABILITY_DENIED (no such client), VME_ERR_IPC_INVALID (unknown event), VME_ERR_APP_UNAVAILABLE / VME_ERR_APP_FAULT
+   */
+  async handleHostConnection(client: string, event: HostConnectionEvent): Promise<void> {
+    const owner = this.#heciOwners.get(client);
+    if (!owner) kernelFail('VME_ERR_CAPABILITY_DENIED', `no app serves HECI client ${client}`, { client });
+    if (event !== 'connected' && event !== 'disconnected') kernelFail('VME_ERR_IPC_INVALID', `unknown HECI connection event ${JSON.stringify(event)}`, { client });
+    let ok = false;
+    try {
+      await (this.#slots.get(owner.app) as AppSlot).request({ kind: 'host-connection', client, event });
+      ok = true;
+    } finally {
+      this.env.trace.record('host', { kind: 'host-connection', client, app: owner.app, event, ok });
     }
   }
 

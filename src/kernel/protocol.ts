@@ -36,6 +36,9 @@ export interface RemoteAddress {
   readonly port: number;
 }
 
+/** What happened to a host's connection to one of an app's HECI clients. */
+export type HostConnectionEvent = 'connected' | 'disconnected';
+
 /** Most bytes one `net-write` may carry (the worker splits larger writes). */
 export const MAX_NET_CHUNK = 65536;
 
@@ -44,6 +47,8 @@ export type RequestBody =
   | { readonly kind: 'start'; readonly app: string; readonly capabilities: readonly string[]; readonly platform: PlatformInfo }
   | { readonly kind: 'call'; readonly caller: string; readonly operation: string; readonly args: unknown }
   | { readonly kind: 'host-message'; readonly client: string; readonly bytes: Uint8Array }
+  /** A host opened or closed a connection to one of the app's HECI clients (ordered with its messages). */
+  | { readonly kind: 'host-connection'; readonly client: string; readonly event: HostConnectionEvent }
   /** A UDP datagram to a granted udp port; the reply value is the datagram to send back (or undefined). */
   | { readonly kind: 'datagram'; readonly port: number; readonly remote: RemoteAddress; readonly bytes: Uint8Array };
 

@@ -18,6 +18,8 @@ export type TraceEvent =
   | { readonly kind: 'call-denied'; readonly caller: string; readonly callee: string; readonly operation: string; readonly code: string }
   | { readonly kind: 'call'; readonly caller: string; readonly callee: string; readonly operation: string; readonly ok: boolean }
   | { readonly kind: 'host-message'; readonly client: string; readonly app: string; readonly bytes: number; readonly ok: boolean }
+  /** A host connected to or disconnected from an app's HECI client (`ok`: the app took the event). */
+  | { readonly kind: 'host-connection'; readonly client: string; readonly app: string; readonly event: 'connected' | 'disconnected'; readonly ok: boolean }
   | { readonly kind: 'app-fault'; readonly app: string; readonly fault: FaultKind; readonly message: string }
   | { readonly kind: 'app-restart'; readonly app: string; readonly restarts: number; readonly delayMs: number }
   | { readonly kind: 'app-given-up'; readonly app: string; readonly restarts: number; readonly windowMs: number }

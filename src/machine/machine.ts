@@ -74,7 +74,7 @@ export class Machine {
     if (engine.state !== 'down' && firmware) {
       heci = new HeciPlatform();
       const grants = firmware.apps.flatMap((app) => app.grants.heciClients);
-      registerGrantedClients(heci.bus, grants, (uuid, bytes) => engine.handleHostMessage(uuid, bytes));
+      registerGrantedClients(heci.bus, grants, (uuid, bytes) => engine.handleHostMessage(uuid, bytes), (uuid, event) => engine.handleHostConnection(uuid, event));
       relay.bus = heci.bus;
       await heci.start();
       if (options.meiSocketPath) device = await MeiDeviceServer.listen(options.meiSocketPath, heci.driver);

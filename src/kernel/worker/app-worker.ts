@@ -43,6 +43,10 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
     if (!running.onHostMessage) throw new AppError('no-host-interface', 'this app serves no host messages');
     return running.onHostMessage(body.client, body.bytes);
   }
+  if (body.kind === 'host-connection') {
+    await running.onHostConnection?.(body.client, body.event);
+    return {};
+  }
   if (body.kind === 'datagram') {
     if (!running.onDatagram) throw new AppError('no-datagram-handler', 'this app serves no datagrams');
     return running.onDatagram(body.port, body.remote, body.bytes);
