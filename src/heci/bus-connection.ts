@@ -16,6 +16,13 @@ export interface HeciConnection {
   readonly hostAddress: number;
   readonly isOpen: boolean;
   /**
+   * Whether firmware-initiated messages (`HeciBus.sendToClient`) may go out on this connection.
+   * The engine seam holds them (false) until the client's owner has handled the connection's
+   * 'connected' event, so a message an old session sends late cannot reach a new host. Replies
+   * (`send`) are not affected. Default true.
+   */
+  acceptsFirmwareMessages: boolean;
+  /**
    * Queues one whole message for the host; it leaves when the host grants a credit.
    * @throws VmeError VME_ERR_HECI_SEND when closed, over the client's maximum length, or the queue is full
    */
@@ -47,6 +54,7 @@ export const MAX_HOST_CREDITS = 8;
 
 export class BusConnection implements HeciConnection {
   notificationsEnabled = false;
+  acceptsFirmwareMessages = true;
   #open = true;
   #creditGranted = false;
   #busy = false;

@@ -81,11 +81,11 @@ export class HeciBus {
     return this.#connectionsOf(client).filter((connection) => connection.notify()).length;
   }
 
-  /** Sends `message` (firmware-initiated) on every open connection of `uuid`; returns how many. */
+  /** Sends `message` (firmware-initiated) on every open connection of `uuid` that accepts such messages; returns how many. */
   sendToClient(uuid: string, message: Uint8Array): number {
     const client = this.registry.byUuid(uuid);
     if (client === undefined) return 0;
-    const open = this.#connectionsOf(client).filter((connection) => connection.isOpen);
+    const open = this.#connectionsOf(client).filter((connection) => connection.isOpen && connection.acceptsFirmwareMessages);
     for (const connection of open) connection.send(message);
     return open.length;
   }

@@ -1,7 +1,9 @@
 // The engine seam's connection events: a granted client's connects and disconnects reach the owner
 // in order with its messages — a message written right after connecting waits until a slow
 // 'connected' event has been handled, a reconnect's message comes after 'disconnected' and the new
-// 'connected', and a failing event handler blocks nothing.
+// 'connected', firmware-initiated messages reach a new connection only once its 'connected' was
+// handled (an old session's late message never reaches a new host), and a failing event handler
+// blocks nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { registerGrantedClients, type HostConnectionChange } from './engine-seam.js';
@@ -53,6 +55,26 @@ test('a failing connection event blocks neither the connection nor its messages'
   file.write(bytes('still'));
   assert.equal(text(await file.read(2000)), 're still');
   assert.deepEqual(log, ['message still']);
+  file.close();
+  heci.engineDown();
+});
+
+test('firmware-initiated messages are held from a new connection until its owner handled the connection', async () => {
+  let release: () => void = () => undefined;
+  const { heci, log } = await rig((event, log) => new Promise((resolve) => {
+    release = () => {
+      log.push(event);
+      resolve();
+    };
+  }));
+  const file = heci.driver.open();
+  await file.connect(UUID);
+  assert.equal(heci.bus.sendToClient(UUID, bytes('late')), 0, 'the owner has not heard of this connection yet');
+  release();
+  await tick(10);
+  assert.deepEqual(log, ['connected']);
+  assert.equal(heci.bus.sendToClient(UUID, bytes('hello')), 1);
+  assert.equal(text(await file.read(2000)), 'hello');
   file.close();
   heci.engineDown();
 });

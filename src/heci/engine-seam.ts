@@ -4,8 +4,11 @@
  * (`handleHostMessage(clientUuid, bytes) → reply`), and whose connections and disconnections go to
  * it as events (`handleHostConnection(clientUuid, 'connected' | 'disconnected')`). Events and
  * messages of one client are served one after another in the order they happened, so a message
- * after a reconnect reaches the app after its 'connected' event. A failing app faults only the
- * connection (the engine disconnects it); the bus and the other clients keep serving.
+ * after a reconnect reaches the app after its 'connected' event; the app's own (firmware-initiated)
+ * messages reach a new connection only once it has handled that event, so whatever an old session
+ * sends late is dropped (`sendToClient` counts nothing) instead of reaching the new host. A failing
+ * app faults only the connection (the engine disconnects it); the bus and the other clients keep
+ * serving.
  */
 import type { HeciConnection } from './bus-connection.js';
 import type { HeciClientHandler, RegisteredClient } from './bus-registry.js';
@@ -40,15 +43,29 @@ export function requestReplyHandler(clientUuid: string, serve: ServeHostMessage,
     tail = run.catch(() => undefined);
     return run;
   };
-  const event = (change: HostConnectionChange): void => {
-    if (onConnection) void queue(() => onConnection(clientUuid, change)).catch(() => undefined);
+  /** Queues the event; `done` runs once the owner handled it (or failed to), before anything queued later. */
+  const event = (change: HostConnectionChange, done: () => void = () => undefined): void => {
+    if (!onConnection) return;
+    void queue(async () => {
+      try {
+        await onConnection(clientUuid, change);
+      } finally {
+        done();
+      }
+    }).catch(() => undefined);
   };
   return {
     async onMessage(connection: HeciConnection, message: Uint8Array): Promise<void> {
       const reply = await queue(() => serve(clientUuid, message));
       if (reply.length > 0 && connection.isOpen) connection.send(reply);
     },
-    onConnect: () => event('connected'),
+    onConnect: (connection) => {
+      if (!onConnection) return;
+      connection.acceptsFirmwareMessages = false;
+      event('connected', () => {
+        connection.acceptsFirmwareMessages = true;
+      });
+    },
     onDisconnect: () => event('disconnected'),
   };
 }

@@ -99,8 +99,10 @@ export interface AppInstance<I extends InterfaceSpec | undefined> {
   /**
    * A host connected to or disconnected from one of the app's HECI clients. Delivered in order with
    * that client's messages: a message after a (re)connect arrives after 'connected' has been handled
-   * (the returned promise settled). An instance started while a connection was open never hears its
-   * 'connected'. Without this handler the events are ignored.
+   * (the returned promise settled), and the app's own messages (`heci:<uuid>` `send`) reach the new
+   * connection only from then on (earlier ones answer `sent: false`), so a late message of an old
+   * session never reaches a new host. An instance started while a connection was open never hears
+   * its 'connected'. Without this handler the events are ignored.
    */
   onHostConnection?(client: string, event: HostConnectionEvent): void | Promise<void>;
   /** A peer connected to one of the app's granted tcp ports (no handler: the connection is closed). */
