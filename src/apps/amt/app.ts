@@ -5,16 +5,19 @@
  *   (pre-boot only; End-of-POST is the kernel's platform fact, read before each message);
  * - the network interface: HTTP on 16992, TLS on 16993 (terminated here, as in AMT firmware) with
  *   Digest authentication and WS-Man (pipeline.ts), the RMCP presence pong on UDP 623;
+ * - local management: APF on the LME HECI client, LMS's channels into the same pipeline with origin
+ *   `local` (lme.ts), the session reset whenever the host connects or disconnects;
  * - its interface to kernel clients and mkhi (interface.ts).
  * The state opens on first use and is retried after a failure, so an engine whose NVRAM is unusable
  * still starts this app and answers with a typed refusal instead of restarting it in a loop. No
- * authority beyond its grant (AMTHI and MEBX clients, ports 16992/16993/623, NVRAM `amt`, host power
- * and boot lines).
+ * authority beyond its grant (AMTHI, MEBX and LME clients, ports 16992/16993/623, NVRAM `amt`, host
+ * power and boot lines).
  */
 import { AppError, connectionStream, defineApp } from '../../kernel/app-api.js';
 import { activateClientControl } from './activation.js';
 import { openAmt, RMCP_PORT, type Amt } from './amt.js';
 import { AMT_INTERFACE } from './interface.js';
+import { isLmeClient, LmeEndpoint } from './lme.js';
 import { networkAddressOf } from './platform.js';
 import { hostMessage, serialized } from './transaction.js';
 
@@ -32,6 +35,7 @@ export default defineApp({
       }
     };
     void ready().catch(() => undefined); // open (and initialise) now; a failure is retried on use
+    const lme = new LmeEndpoint(context, ready);
     const withState = async <T>(task: (amt: Amt) => Promise<T>): Promise<T> => {
       const amt = await ready();
       return serialized(amt.runtime, () => task(amt));
@@ -54,12 +58,14 @@ export default defineApp({
           return { returnValue: await activateClientControl(pipeline.handler, runtime.realm, account, password) };
         },
       },
-      onHostMessage: async (client, bytes) => hostMessage((await ready()).runtime, client, bytes),
+      onHostMessage: async (client, bytes) => (isLmeClient(client) ? lme.receive(bytes) : hostMessage((await ready()).runtime, client, bytes)),
+      onHostConnection: async (client, event) => (isLmeClient(client) ? lme.onConnection(event) : undefined),
       onConnection(connection) {
         const stream = connectionStream(connection);
         ready().then(({ pipeline }) => pipeline.acceptNetwork(connection.port, stream, connection.remote), () => stream.destroy());
       },
       onDatagram: async (port, _remote, bytes) => (port === RMCP_PORT ? (await ready().catch(() => undefined))?.presence(bytes) : undefined),
+      stop: () => lme.end(),
     };
   },
 });
