@@ -3,7 +3,7 @@
 // the same AMT pipeline with origin `local` (each side on its own random loopback address):
 // real curl --digest with the local system account (read over PTHI) through LMS, local CCM
 // activation through LMS (PTHI then reports client control mode, the admin logs in over the
-// network address, and over LMS with TLS), LMS restarted (the engine's session resets, the new LMS
+// network address, over LMS with TLS, and 16 curls at once share the LME session), LMS restarted (the engine's session resets, the new LMS
 // handshakes and works), and the local system account refused on the network address.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +92,9 @@ test('LMS ↔ MEI ↔ LME ↔ the AMT app: local account through LMS, local acti
   const overTls = await getSettings(`https://${lmsAddress}:${portOf(lms, 16993)}/wsman`, `admin:${PASSWORD}`, ['-k', '--tlsv1.2']);
   assert.equal(overTls.code, 0, overTls.stderr);
   assert.match(overTls.stdout, /HTTP\/1\.1 200 OK\r\n/, 'TLS through LMS, terminated in the AMT app');
+
+  const burst = await Promise.all(Array.from({ length: 16 }, () => getSettings(`http://${lmsAddress}:${portOf(lms as RunningLms, 16992)}/wsman`, `admin:${PASSWORD}`)));
+  assert.deepEqual(burst.map((r) => /HTTP\/1\.1 200 OK\r\n/.test(r.stdout)), new Array<boolean>(16).fill(true), '16 curls at once through one LME session');
 
   // (c) LMS goes away and comes back: the engine's LME session resets and the new handshake works
   await lms.close();

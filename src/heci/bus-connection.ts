@@ -1,7 +1,8 @@
 /**
  * One firmware-side connection (me_addr, host_addr) on the HECI bus: flow-control credits in both
  * directions, reassembly of the host's fragments up to the client's maximum message length, and a
- * bounded outgoing queue of the client's replies and notifications. [brief me-internals §3.3 "Flow
+ * bounded outgoing queue of the client's replies (by count) and firmware-initiated messages (by
+ * bytes). [brief me-internals §3.3 "Flow
  * control"; Linux client.c `mei_cl_tx_flow_ctrl_creds`]
  */
 import { VmeError } from '../common/errors.js';
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
   readonly transmit: (frame: Uint8Array) => void;
   readonly fragmentBytes: number;
   readonly outgoingLimit: number;
+  /** Bytes of firmware-initiated messages (`sendUnsolicited`) the queue may hold. */
+  readonly unsolicitedBytes: number;
   /** Called with each complete message while no other message of this connection is in service. */
   readonly deliver: (connection: BusConnection, message: Uint8Array) => Promise<void> | undefined;
 }
@@ -61,6 +64,7 @@ export class BusConnection implements HeciConnection {
   #hostCredits = 0;
   readonly #assembly: MessageAssembly;
   readonly #outgoing: Uint8Array[] = [];
+  #outgoingBytes = 0;
   readonly #flowControlFrame: Uint8Array;
 
   constructor(
@@ -106,15 +110,25 @@ export class BusConnection implements HeciConnection {
   }
 
   send(message: Uint8Array): void {
-    if (!this.#open) throw new VmeError('VME_ERR_HECI_SEND', `connection ${this.meAddress}/${this.hostAddress} is closed`);
-    if (message.length > this.client.maxMessageBytes) {
-      throw new VmeError('VME_ERR_HECI_SEND', `message of ${message.length} bytes exceeds the client's maximum ${this.client.maxMessageBytes}`);
-    }
+    this.#checkSendable(message);
     if (this.#outgoing.length >= this.options.outgoingLimit) {
       throw new VmeError('VME_ERR_HECI_SEND', `outgoing queue of ${this.options.outgoingLimit} messages is full (the host is not reading)`);
     }
-    this.#outgoing.push(copyBytes(message));
-    this.#flush();
+    this.#enqueue(message);
+  }
+
+  /**
+   * Queues one firmware-initiated message (not a reply): in order with replies, bounded by bytes
+   * rather than by count, since a client protocol's own flow control (APF windows on LME) decides
+   * how much it sends ahead of the host's credits; the bound is a safety net.
+   * @throws VmeError VME_ERR_HECI_SEND when closed, over the client's maximum length, or over the byte bound
+   */
+  sendUnsolicited(message: Uint8Array): void {
+    this.#checkSendable(message);
+    if (this.#outgoingBytes + message.length > this.options.unsolicitedBytes) {
+      throw new VmeError('VME_ERR_HECI_SEND', `outgoing queue holds ${this.#outgoingBytes} bytes, at most ${this.options.unsolicitedBytes} (the host is not reading)`);
+    }
+    this.#enqueue(message);
   }
 
   notify(): boolean {
@@ -128,6 +142,20 @@ export class BusConnection implements HeciConnection {
     this.#open = false;
     this.#assembly.clear(true);
     this.#outgoing.length = 0;
+    this.#outgoingBytes = 0;
+  }
+
+  #checkSendable(message: Uint8Array): void {
+    if (!this.#open) throw new VmeError('VME_ERR_HECI_SEND', `connection ${this.meAddress}/${this.hostAddress} is closed`);
+    if (message.length > this.client.maxMessageBytes) {
+      throw new VmeError('VME_ERR_HECI_SEND', `message of ${message.length} bytes exceeds the client's maximum ${this.client.maxMessageBytes}`);
+    }
+  }
+
+  #enqueue(message: Uint8Array): void {
+    this.#outgoing.push(copyBytes(message));
+    this.#outgoingBytes += message.length;
+    this.#flush();
   }
 
   #complete(): void {
@@ -147,6 +175,7 @@ export class BusConnection implements HeciConnection {
     while (this.#open && this.#hostCredits > 0) {
       const message = this.#outgoing.shift();
       if (message === undefined) return;
+      this.#outgoingBytes -= message.length;
       this.#hostCredits -= 1;
       this.#transmitMessage(message);
     }

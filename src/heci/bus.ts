@@ -29,6 +29,8 @@ export interface HeciBusOptions {
   readonly version?: { readonly major: number; readonly minor: number };
   /** Messages a client may queue per connection before `send` refuses; default 8. */
   readonly outgoingLimit?: number;
+  /** Bytes of firmware-initiated messages (`sendToClient`) a connection may queue for the host; default 1 MiB. */
+  readonly unsolicitedBytes?: number;
 }
 
 export interface ConnectionInfo {
@@ -81,12 +83,16 @@ export class HeciBus {
     return this.#connectionsOf(client).filter((connection) => connection.notify()).length;
   }
 
-  /** Sends `message` (firmware-initiated) on every open connection of `uuid` that accepts such messages; returns how many. */
+  /**
+   * Sends `message` (firmware-initiated) on every open connection of `uuid` that accepts such
+   * messages; returns how many. Queued until the host grants credits, bounded in bytes (`unsolicitedBytes`).
+   * @throws VmeError VME_ERR_HECI_SEND over the client's maximum length or the byte bound
+   */
   sendToClient(uuid: string, message: Uint8Array): number {
     const client = this.registry.byUuid(uuid);
     if (client === undefined) return 0;
     const open = this.#connectionsOf(client).filter((connection) => connection.isOpen && connection.acceptsFirmwareMessages);
-    for (const connection of open) connection.send(message);
+    for (const connection of open) connection.sendUnsolicited(message);
     return open.length;
   }
 
@@ -135,6 +141,7 @@ export class HeciBus {
       transmit: this.options.transmit,
       fragmentBytes: this.fragmentBytes,
       outgoingLimit: this.options.outgoingLimit ?? 8,
+      unsolicitedBytes: this.options.unsolicitedBytes ?? 1024 * 1024,
       deliver: (target, message) => this.#deliver(client, target, message),
     });
     this.#connections.set(pairKey(client.meAddress, hostAddress), connection);
