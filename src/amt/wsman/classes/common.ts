@@ -31,6 +31,9 @@ export const REALMS = {
   acl: ['PT Administration', 'ACL'],
   /** The audit log: the Audit Log realm (PT Administration holds it unless an auditor exists, src/amt/accounts). */
   auditLog: ['Audit Log'],
+  // CIRA, 802.1x and Wi-Fi settings in their factory state (classes/group-remote-access.ts).
+  /** Reads of those settings: PT Administration (RPS, MeshCentral) or General Info (MeshCommander's status page). */
+  administrationOrGeneralInfo: ['PT Administration', 'General Info'],
 } as const satisfies Record<string, readonly RealmName[]>;
 
 /** The CIM_Service keys in AMT's (alphabetical) position: call with the rest spread between. */
