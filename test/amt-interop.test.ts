@@ -8,11 +8,10 @@
 // counterpart compared with it; then curl with a wrong password and the lock-out (the platform's
 // authenticator runs on real time, so the test waits the first 5 s lock out).
 //
-// Left out: RPS's unconfiguration and CIRA steps on classes vme does not model yet
-// (AMT_ManagementPresenceRemoteSAP, AMT_RemoteAccessPolicyRule, AMT_EnvironmentDetectionSettingData,
-// CIM_WiFiEndpointSettings, IPS_HTTPProxyAccessPoint, IPS_IEEE8021xSettings): they answer
-// DestinationUnreachable, and RPS's unconfiguration machine ends in FAILURE at its
-// IPS_IEEE8021xSettings Get (RPS then goes on with the network configuration).
+// RPS's unconfiguration reads run against the factory state of the CIRA and 802.1x classes
+// (IPS_IEEE8021xSettings, IPS_HTTPProxyAccessPoint, AMT_RemoteAccessPolicyRule deletes,
+// AMT_ManagementPresenceRemoteSAP, AMT_EnvironmentDetectionSettingData). Left out: its Wi-Fi steps
+// (the platform reports no wireless port) and RPS's CIRA configuration (a later issue).
 import 'reflect-metadata';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +30,7 @@ import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { runPeer } from '../src/amt/peer-process.js';
 import { UNAUTHORIZED_MESSAGE } from '../src/amt/http/response-writer.js';
 import { createTestCa } from '../src/amt/tls/testing.js';
-import { textOf } from '../src/amt/wsman/testing.js';
+import { ACTION, envelope, ENUMERATE_BODY, pullBody, textOf } from '../src/amt/wsman/testing.js';
 import { AmtConsole, assertShape, instanceOf, itemsOf, message, returnValue, values } from './support/amt-console.js';
 import { tempDir } from './support/cli.js';
 import { waitUntil } from './support/wait.js';
@@ -151,9 +150,13 @@ const onlyItem = (pulled: string, className: string): Record<string, unknown> =>
 test('RPS after activation (brief §3.11-B): unconfiguration reads, time sync, network, features, TLS (server auth, non-TLS kept), CommitChanges; 16993 serves the new certificate', async () => {
   const ethernet = await plain.enumeratePull('AMT', 'EthernetPortSettings');
   assertShape(ethernet.pulled, 'amt/ethernetport/pull.xml', ['h:IPAddress']);
+  await unconfigureCiraAnd8021x();
   for (const service of ['PublicKeyCertificate', 'TLSCredentialContext', 'PublicPrivateKeyPair']) {
     assert.match((await plain.enumeratePull('AMT', service)).pulled, /<g:Items><\/g:Items>/, `${service}: nothing left from an earlier configuration`);
   }
+  const environment = await plain.call('AMT', 'EnvironmentDetectionSettingData', 'Get');
+  assertShape(environment, 'amt/environmentdetection/get.xml', ['g:DetectionStrings']);
+  assert.deepEqual(values(environment, 'g:DetectionStrings'), [], 'no detection strings: RPS\'s unconfiguration ends in SUCCESS');
   const tlsData = await plain.enumeratePull('AMT', 'TLSSettingData');
   assertShape(tlsData.pulled, 'amt/tls/settingdata/pull.xml');
 
@@ -195,6 +198,22 @@ test('RPS after activation (brief §3.11-B): unconfiguration reads, time sync, n
 
   await configureTls();
 });
+
+/** RPS unconfiguration.ts before its TLS steps: 802.1x is disabled, no proxies, rules (each Delete a 400, as RPS expects) or MPS servers. */
+async function unconfigureCiraAnd8021x(): Promise<void> {
+  const ieee = await plain.call('IPS', 'IEEE8021xSettings', 'Get');
+  assertShape(ieee, 'ips/ieee8021x/settings/get.xml');
+  assert.equal(textOf(ieee, 'g:Enabled'), '3', 'disabled: no Put needed');
+  const proxies = 'http://intel.com/wbem/wscim/1/ips-schema/1/IPS_HTTPProxyAccessPoint'; // no builder in wsman-messages 5.9.1
+  const opened = await plain.post(envelope({ action: ACTION.enumerate, resourceUri: proxies, body: ENUMERATE_BODY }));
+  const pulled = await plain.post(envelope({ action: ACTION.pull, resourceUri: proxies, body: pullBody(textOf(opened.body, 'g:EnumerationContext') ?? '') }));
+  assert.match(pulled.body, /<g:Items><\/g:Items><g:EndOfSequence>/, pulled.body);
+  for (const rule of ['User Initiated', 'Alert', 'Periodic']) {
+    const deleted = await plain.post(message('AMT', 'RemoteAccessPolicyRule', 'Delete', { name: 'PolicyRuleName', value: rule }));
+    assert.deepEqual([deleted.status, /<a:Subcode><a:Value>([^<]*)</.exec(deleted.body)?.[1]], [400, 'b:DestinationUnreachable'], rule);
+  }
+  assert.match((await plain.enumeratePull('AMT', 'ManagementPresenceRemoteSAP')).pulled, /<g:Items><\/g:Items>/, 'no MPS servers');
+}
 
 /** RPS tls.ts, tlsMode 2 (server authentication, non-TLS still accepted): the device's own key, a certificate from the console's CA. */
 async function configureTls(): Promise<void> {
