@@ -7,7 +7,8 @@ import { registerImage } from './image.js';
 import { registerUp } from './up.js';
 import { registerStatus } from './status.js';
 import { registerLms } from './lms.js';
+import { registerWsman } from './wsman.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware, registerStatus, registerLms];
+export const COMMANDS: RegisterCommand[] = [registerKeys, registerFlash, registerImage, registerUp, registerFirmware, registerStatus, registerLms, registerWsman];
