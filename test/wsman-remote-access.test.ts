@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SCHEMA_BASE } from '../src/amt/wsman/index.js';
 import { resetOnUnprovision, resetSlots } from '../src/amt/wsman/state.js';
 import { ENVIRONMENT_DETECTION, featureNotSupported, IEEE8021X_SETTINGS } from '../src/amt/wsman/classes/group-remote-access.js';
-import { ACTION, createTestWsman, envelope, ENUMERATE_BODY, pullBody, tagSequence, textOf, type TestWsman } from '../src/amt/wsman/testing.js';
+import { ACTION, createTestWsman, envelope, ENUMERATE_BODY, pullBody, rootNamespaces, tagSequence, textOf, type TestWsman } from '../src/amt/wsman/testing.js';
 import { assertShape, fixture, instanceOf, message, returnValue, type Schema, values } from './support/amt-console.js';
 
 const subcode = (body: string): string | undefined => /<a:Subcode><a:Value>([^<]*)</.exec(body)?.[1];
@@ -91,10 +91,12 @@ const LISTS: readonly (readonly [Schema, string, string, Record<string, string>]
 
 test('list classes enumerate empty (the recorded empty Pull\'s elements); Get without selectors is InvalidSelectors, with a key that names nothing DestinationUnreachable', async () => {
   const wsman = createTestWsman();
-  const empty = tagSequence(fixture('amt/ieee8021x/credentialcontext/pull.xml'));
+  const recorded = fixture('amt/ieee8021x/credentialcontext/pull.xml');
+  const empty = tagSequence(recorded);
   for (const [, , cls, key] of LISTS) {
     const pulled = await pullByUri(wsman, cls);
     assert.deepEqual(tagSequence(pulled).slice(tagSequence(pulled).indexOf('a:Body')), empty.slice(empty.indexOf('a:Body')), cls);
+    assert.deepEqual(rootNamespaces(pulled), rootNamespaces(recorded), `${cls}: an empty Pull declares no class prefix`);
     await refused(wsman, envelope({ action: ACTION.get, resourceUri: uriOf(cls) }), 'e:InvalidSelectors', `${cls} Get`);
     await refused(wsman, envelope({ action: ACTION.get, resourceUri: uriOf(cls), selectors: { Bogus: 'x' } }), 'e:InvalidSelectors', `${cls} Get Bogus`);
     if (Object.keys(key).length > 0) await refused(wsman, envelope({ action: ACTION.get, resourceUri: uriOf(cls), selectors: key }), 'b:DestinationUnreachable', `${cls} Get ${JSON.stringify(key)}`);

@@ -82,10 +82,12 @@ function itemClass(cls: RegisteredClass, item: Instance): ItemClass {
 
 /**
  * Pull items: h (and i) are declared on the envelope for the first item's class; an item of
- * another class redeclares them on its own element.
+ * another class redeclares them on its own element. No items: no class prefix at all.
  */
 function pullItems(cls: RegisteredClass, items: readonly Instance[]): { prefixes: [string, string][]; xml: string } {
-  const head = items[0] === undefined ? cls : itemClass(cls, items[0]);
+  // An empty Pull declares only the enumeration prefix (recorded: amt/ieee8021x/credentialcontext/pull.xml).
+  if (items[0] === undefined) return { prefixes: [['g', NS.enumeration]], xml: '' };
+  const head = itemClass(cls, items[0]);
   const prefixes: [string, string][] = [['g', NS.enumeration], ['h', head.resourceUri], ...(head.declaration.commonNamespace ? [['i', NS.common] as [string, string]] : [])];
   const xml = items.map((item) => {
     const own = itemClass(cls, item);
