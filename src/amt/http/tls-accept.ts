@@ -55,6 +55,9 @@ export function attachHttpStream(core: AmtHttpCore, stream: Duplex, context: Con
     idle.refresh();
     connection.receive(bytes);
   });
+  // The peer sent FIN: answer what it sent, then end our side too, so a client that went away does
+  // not hold one of the listener's connections until the idle timeout (a half-open stream stays open).
+  stream.on('end', () => void connection.settled().then(() => stream.end()));
   stream.on('close', () => {
     clearTimeout(idle);
     connection.abort();
