@@ -95,7 +95,14 @@ export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
   const plainAllowed = (origin: AmtOrigin): boolean => acceptsNonSecure(options.committed, origin);
 
   const terminate = (target: AmtHttpCore, raw: Duplex, origin: AmtOrigin, remote: RemoteEndpoint): void => {
-    const onSecure = (socket: TLSSocket): void => void attachHttpStream(target, socket, { transport: 'tls', origin, remote });
+    let secure = false;
+    const onSecure = (socket: TLSSocket): void => {
+      secure = true;
+      attachHttpStream(target, socket, { transport: 'tls', origin, remote });
+    };
+    // node:tls ignores the end of a stream it is handshaking over: a peer that leaves mid-handshake
+    // would hold the connection until the handshake timeout.
+    raw.once('end', () => setImmediate(() => secure || raw.destroy()));
     options.tls().then((active) => tlsTerminator(active, onSecure, target.limits.idleTimeoutMs).emit('connection', raw), () => raw.destroy());
   };
 
