@@ -83,6 +83,12 @@ export const ERROR_CODES = {
   VME_ERR_HOST_POWER_STATE: { meaning: 'The host cannot make this power transition from its current state (e.g. sleep while off, or a graceful request with no running OS).', exit: EXIT.failure },
   VME_ERR_HOST_POWER_REQUEST: { meaning: 'The power state number is not one the host supports as a request (supported: 2, 4, 5, 7, 8, 10, 11, 12, 14).', exit: EXIT.badInput },
   VME_ERR_HOST_BOOT_ORDER: { meaning: 'A boot order or one-time boot names an unknown boot device or repeats one.', exit: EXIT.badInput },
+  // QEMU host adapter (src/host/qemu): the qemu process and its QMP connection.
+  VME_ERR_QEMU_NOT_FOUND: { meaning: 'The QEMU host needs qemu-system-x86_64 (Debian package qemu-system-x86), which is not installed or not runnable; the message names the program looked for.', exit: EXIT.failure },
+  VME_ERR_QEMU_START: { meaning: 'QEMU did not start or stopped unexpectedly: a bad disk or CD image, a refused option, or no QMP/serial connection in time; the message carries the end of its stderr.', exit: EXIT.failure },
+  VME_ERR_QMP_PROTOCOL: { meaning: 'A QMP message from QEMU is malformed: not JSON, over the line limit, no greeting, an unknown reply id or a reply of the wrong shape.', exit: EXIT.badInput },
+  VME_ERR_QMP_COMMAND: { meaning: "QEMU refused a QMP command; the message names the command, QEMU's error class and its description.", exit: EXIT.failure },
+  VME_ERR_QMP_UNAVAILABLE: { meaning: 'A QMP command got no answer: the reply timed out, or the QMP connection was closed or never negotiated.', exit: EXIT.failure },
   // AMT network side (src/amt): HTTP framing, Digest users, TLS settings.
   VME_ERR_HTTP_MALFORMED: { meaning: 'An HTTP request on an AMT port is malformed (request line, header, framing or chunk syntax); the device answers 400 and closes the connection.', exit: EXIT.badInput },
   VME_ERR_HTTP_TOO_LARGE: { meaning: 'An HTTP request on an AMT port exceeds a limit (request line, header count or size, body size, pipelined requests); the device answers 400 and closes the connection.', exit: EXIT.badInput },
@@ -111,6 +117,9 @@ export const ERROR_CODES = {
   VME_ERR_APF_PROTOCOL: { meaning: 'An APF peer broke the session rules: a message out of order, an unknown channel, data beyond the window, a window overflow or a refused protocol version; the session is reset.', exit: EXIT.failure },
   VME_ERR_LMS_LISTEN: { meaning: 'vme lms cannot listen on a local port AMT forwards (the port is in use or not permitted).', exit: EXIT.failure },
   VME_ERR_LMS_HANDSHAKE: { meaning: 'The engine did not complete the APF handshake on the LME client in time (no LME client, no PROTOCOLVERSION answer, or no port forwarded).', exit: EXIT.failure },
+  // AMT redirection, SOL (src/protocols/redirection, src/apps/amt/redirection*.ts).
+  VME_ERR_REDIRECTION_MALFORMED: { meaning: 'A redirection message (TCP 16994/16995) is malformed: an unknown type, a payload length over its limit, or an authentication string past the end; the connection is closed.', exit: EXIT.badInput },
+  VME_ERR_REDIRECTION_PROTOCOL: { meaning: 'A redirection console broke the session order: a message before StartRedirectionSession or authentication, a second start, or credentials of the wrong shape; the connection is closed.', exit: EXIT.failure },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
