@@ -120,6 +120,8 @@ export const ERROR_CODES = {
   // AMT redirection, SOL (src/protocols/redirection, src/apps/amt/redirection*.ts).
   VME_ERR_REDIRECTION_MALFORMED: { meaning: 'A redirection message (TCP 16994/16995) is malformed: an unknown type, a payload length over its limit, or an authentication string past the end; the connection is closed.', exit: EXIT.badInput },
   VME_ERR_REDIRECTION_PROTOCOL: { meaning: 'A redirection console broke the session order: a message before StartRedirectionSession or authentication, a second start, or credentials of the wrong shape; the connection is closed.', exit: EXIT.failure },
+  // RFB / KVM (src/protocols/rfb, src/amt/kvm).
+  VME_ERR_RFB_MALFORMED: { meaning: 'An RFB (VNC) client sent malformed input: not a 3.x version line, an unknown message type, an unsupported pixel format (colour map, not 8/16/32 bpp) or too many encodings; the connection is closed.', exit: EXIT.badInput },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
