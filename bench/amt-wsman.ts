@@ -7,7 +7,9 @@
  * size in the same run; then full TLS handshakes/s on 16993 against a bare node:tls server with the
  * same key size and profile. The load generator runs in this process and/or in a forked copy of
  * this script (`--load-child`), so that it does not share the server's event loop.
- *   node dist/bench/amt-wsman.js [--seconds N] [--client in-process|process|both] [--connections 1,16,64]
+ *   node dist/bench/amt-wsman.js [--seconds N] [--client in-process|process|both] [--connections 1,16,64] [--no-tls]
+ * Where the time goes: run it under `node --cpu-prof` and read the worker's profile with
+ * bench/lib/cpu-profile.ts (divide by the total of Gets the engine served, printed last).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -30,6 +32,7 @@ const USAGE = `usage: node dist/bench/amt-wsman.js [options]
   --seconds N          seconds per measured run (default 3)
   --client MODE        where the load generator runs: in-process, process (a forked child) or both (default)
   --connections LIST   comma-separated connection counts (default 1,16,64)
+  --no-tls             skip the TLS handshake runs (e.g. to profile the HTTP path alone)
   --help               this text`;
 
 const PASSWORD = 'Bench-P@ss1';
@@ -72,7 +75,7 @@ const inProcess: LoadGenerator = {
 
 /** A forked copy of this script running jobs one at a time; killed after `timeoutMs` in any case. */
 function childGenerator(timeoutMs: number): LoadGenerator {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-child'], { timeout: timeoutMs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-child'], { execArgv: [], timeout: timeoutMs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (job: Job): Promise<LoadResult | number> => new Promise((resolve, reject) => {
     const exited = (): void => reject(new Error('the load generator process exited'));
     child.once('exit', exited);
@@ -124,13 +127,17 @@ async function activatedEngine(pool: AppHostPool): Promise<Engine> {
   return engine;
 }
 
+/** Authenticated Gets the engine answered (warm-ups included): divide profile totals by it. */
+let served = 0;
+
 async function measureWith(generator: LoadGenerator, ours: LoadTarget, bare: LoadTarget, connectionCounts: readonly number[], seconds: number): Promise<void> {
   await generator.http('warm-up', bare, 4, 0.5);
-  await generator.http('warm-up', ours, 4, 0.5);
+  served += (await generator.http('warm-up', ours, 4, 0.5)).requests;
   console.log(`\n### ${generator.label}\n\n${LOAD_TABLE_HEAD}`);
   for (const connections of connectionCounts) {
     const baseline = await generator.http('bare node:http (no auth)', bare, connections, seconds);
     const row = await generator.http('vme engine (Digest, WS-Man Get)', ours, connections, seconds);
+    served += row.requests;
     console.log(`${loadRow(baseline, baseline)}\n${loadRow(row, baseline)}`);
   }
 }
@@ -165,8 +172,9 @@ async function main(): Promise<void> {
   try {
     for (const generator of generators) {
       await measureWith(generator, ours, bare, connectionCounts, seconds);
-      await measureTls(generator, address, (tls.address() as AddressInfo).port, seconds);
+      if (!process.argv.includes('--no-tls')) await measureTls(generator, address, (tls.address() as AddressInfo).port, seconds);
     }
+    console.log(`\nthe engine answered ${served + 1} authenticated Gets in all (warm-ups included)`);
   } finally {
     for (const generator of generators) generator.close();
     http.closeAllConnections();
