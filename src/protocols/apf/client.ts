@@ -13,7 +13,7 @@ import type { ApfChannel } from './channel.js';
 import { APF_CHANNEL_TYPE, APF_DISCONNECT_REASON, APF_GLOBAL_REQUEST, APF_OPEN_FAILURE, APF_RESERVED, APF_SERVICE, APF_VERSION } from './constants.js';
 import { ApfError, protocolError } from './errors.js';
 import { apf, APF_MESSAGES, type ApfMessage, type ApfMessageOf } from './messages.js';
-import { ApfSessionCore, type ApfLimits } from './session.js';
+import { ApfSessionCore, sessionControls, type ApfLimits } from './session.js';
 
 /** Where a connection's data from AMT goes (the local TCP socket). */
 export interface LmsConnectionIo {
@@ -104,12 +104,8 @@ export function createLmsClient(options: LmsClientOptions): LmsClient {
     state = 'idle';
   };
 
-  const fail = (error: ApfError, reason: number = APF_DISCONNECT_REASON.protocolError): void => {
-    const quiet = core.disconnectSent;
-    core.disconnect(reason);
-    restart();
-    if (!quiet) emit({ type: 'error', error });
-  };
+  const controls = sessionControls(core, restart, (m) => handle(m), (error) => emit({ type: 'error', error }));
+  const fail = controls.fail;
 
   const sendVersion = (): void => {
     core.send(apf('protocolVersion', { major: APF_VERSION.major, minor: APF_VERSION.minor, triggerReason: options.triggerReason ?? 0 }));
@@ -238,22 +234,10 @@ export function createLmsClient(options: LmsClientOptions): LmsClient {
       state = 'awaiting-version';
       sendVersion();
     },
-    receive(message) {
-      try {
-        handle(core.decode(message));
-      } catch (error) {
-        fail(error instanceof ApfError ? error : protocolError('APF', 'internal', String(error)));
-      }
-    },
+    receive: controls.receive,
     connect,
-    reset: () => {
-      restart();
-      core.disconnectSent = false;
-    },
-    close: () => {
-      core.disconnect(APF_DISCONNECT_REASON.byApplication);
-      restart();
-    },
+    reset: controls.reset,
+    close: controls.close,
     get state() { return state; },
     get channelCount() { return core.channels.size; },
     get forwards() { return [...forwards].map(([port, address]) => ({ address, port })); },

@@ -18,7 +18,7 @@ import type { ApfChannel } from './channel.js';
 import { AMT_HTTP_PORT, AMT_TLS_PORT, APF_CHANNEL_TYPE, APF_DISCONNECT_REASON, APF_GLOBAL_REQUEST, APF_OPEN_FAILURE, APF_RESERVED, APF_SERVICE, APF_TRIGGER, APF_VERSION } from './constants.js';
 import { ApfError, protocolError } from './errors.js';
 import { apf, APF_MESSAGES, type ApfMessage, type ApfMessageOf } from './messages.js';
-import { ApfSessionCore, type ApfLimits } from './session.js';
+import { ApfSessionCore, sessionControls, type ApfLimits } from './session.js';
 
 /** What the engine's HTTP side gives the channel: where its output goes. */
 export interface LmeChannelIo {
@@ -92,12 +92,8 @@ export function createLmeServer(options: LmeServerOptions): LmeServer {
     forwarded = [];
   };
 
-  const fail = (error: ApfError, reason: number = APF_DISCONNECT_REASON.protocolError): void => {
-    const quiet = core.disconnectSent;
-    core.disconnect(reason);
-    restart();
-    if (!quiet) emit({ type: 'error', error });
-  };
+  const controls = sessionControls(core, restart, (m) => handle(m), (error) => emit({ type: 'error', error }));
+  const fail = controls.fail;
 
   const onVersion = (m: ApfMessageOf<'protocolVersion'>): void => {
     if (state !== 'awaiting-version') return; // rpc-go echoes AMT's version: not answered again
@@ -198,21 +194,9 @@ export function createLmeServer(options: LmeServerOptions): LmeServer {
   };
 
   return {
-    receive(message) {
-      try {
-        handle(core.decode(message));
-      } catch (error) {
-        fail(error instanceof ApfError ? error : protocolError('APF', 'internal', String(error)));
-      }
-    },
-    reset: () => {
-      restart();
-      core.disconnectSent = false;
-    },
-    close: () => {
-      core.disconnect(APF_DISCONNECT_REASON.byApplication);
-      restart();
-    },
+    receive: controls.receive,
+    reset: controls.reset,
+    close: controls.close,
     get state() { return state; },
     get channelCount() { return core.channels.size; },
     get forwardedPorts() { return [...forwarded]; },

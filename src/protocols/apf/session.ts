@@ -6,7 +6,7 @@
  */
 import { ApfChannel, type ChannelSettings } from './channel.js';
 import { APF_DISCONNECT_REASON, LME_WINDOW_SIZE } from './constants.js';
-import { protocolError } from './errors.js';
+import { ApfError, protocolError } from './errors.js';
 import { apf, CHANNEL_DATA_HEADER_BYTES, decodeApf, encodeApf, type ApfMessage } from './messages.js';
 
 /** Limits common to both ends. */
@@ -104,4 +104,43 @@ export class ApfSessionCore {
     for (const channel of [...this.channels.values()]) channel.abort();
     this.channels.clear();
   }
+}
+
+/** What both ends expose to drive a session, over their own `restart` and message `handle`. */
+export interface SessionControls {
+  /** Sends the one DISCONNECT, ends every channel, restarts; reports `error` unless a DISCONNECT was already sent. */
+  readonly fail: (error: ApfError, reason?: number) => void;
+  /** One message from the peer; never throws (a bad one fails the session). */
+  readonly receive: (message: Uint8Array) => void;
+  /** The transport went away: forget everything, a new session may start. */
+  readonly reset: () => void;
+  /** Disconnects by application and restarts. */
+  readonly close: () => void;
+}
+
+export function sessionControls(core: ApfSessionCore, restart: () => void, handle: (m: ApfMessage) => void, onError: (error: ApfError) => void): SessionControls {
+  const fail = (error: ApfError, reason: number = APF_DISCONNECT_REASON.protocolError): void => {
+    const quiet = core.disconnectSent;
+    core.disconnect(reason);
+    restart();
+    if (!quiet) onError(error);
+  };
+  return {
+    fail,
+    receive: (message) => {
+      try {
+        handle(core.decode(message));
+      } catch (error) {
+        fail(error instanceof ApfError ? error : protocolError('APF', 'internal', String(error)));
+      }
+    },
+    reset: () => {
+      restart();
+      core.disconnectSent = false;
+    },
+    close: () => {
+      core.disconnect(APF_DISCONNECT_REASON.byApplication);
+      restart();
+    },
+  };
 }
