@@ -12,6 +12,9 @@ declare -A NEEDED=(
   [curl]=curl
   [openssl]=openssl
   [tmux]=tmux
+  [amtterm]=amtterm
+  [vncsnapshot]=vncsnapshot
+  [djpeg]=libjpeg-turbo-progs
 )
 
 missing_programs=()

@@ -8,6 +8,7 @@ export { AppMemory } from './app-memory.js';
 export { defineInterface, checkCall, checkReply, checkFields, makeClient, type InterfaceSpec, type OperationSpec, type FieldSpec, type Client, type Handlers, type ArgsOf, type ReplyOf } from './interfaces.js';
 export { SYSCALLS, parseCapabilityId } from './syscalls.js';
 export { HOST_REQUESTS, type HostPorts, type AppServices } from './services.js';
+export type { HostScreenSnapshot } from './services.js';
 export { PlatformFacts, type PlatformFactsView } from './platform-facts.js';
 export { Trace, TraceRing, TRACE_COMPONENTS, type TraceEvent, type TraceRecord, type TraceSnapshot, type TraceComponent, type FaultKind, type WakeReason } from './trace.js';
 export { Scheduler, sharedScheduler, type ScheduledTask } from './scheduler.js';

@@ -27,12 +27,27 @@ export const HOST_REQUESTS: Readonly<Record<HostControl, readonly string[]>> = {
   framebuffer: ['attach', 'detach'],
 };
 
+/** The host's text screen as the `host:framebuffer` snapshot carries it; `cells` is undefined when unchanged. */
+export interface HostScreenSnapshot {
+  readonly changeCount: number;
+  readonly columns: number;
+  readonly rows: number;
+  readonly cursorRow: number;
+  readonly cursorColumn: number;
+  /** u16 little-endian per cell (character | attribute << 8), row-major. */
+  readonly cells: Uint8Array | undefined;
+}
+
 /** Where host-control requests and HECI notifications go (the host model / HECI bus plug in here). */
 export interface HostPorts {
   hostControl(app: string, control: HostControl, request: string): boolean;
   heciNotify(app: string, client: string, bytes: Uint8Array): void;
   /** An unsolicited firmware→host message on the client's open connection; false when none is open. */
   heciSend?(app: string, client: string, bytes: Uint8Array): boolean;
+  /** `host:framebuffer` snapshot (KVM): the screen unless its change count is still `since`; undefined without a host. */
+  hostScreen?(app: string, since: number): HostScreenSnapshot | undefined;
+  /** `host:framebuffer` key (KVM): keys typed on the host keyboard; returns how many fit (0 without a host). */
+  hostKeys?(app: string, keys: Uint8Array): number;
 }
 
 /** What one app instance's syscalls are served from. */
@@ -71,6 +86,7 @@ function perform(capability: Capability, operation: string, args: Record<string,
     case 'nvram':
       return nvramOperation(services, operation, args);
     case 'host': {
+      if (operation === 'snapshot' || operation === 'key') return hostScreenOperation(services, grant.control, operation, args);
       const request = args.request as string;
       if (!HOST_REQUESTS[grant.control].includes(request)) kernelFail('VME_ERR_IPC_INVALID', `host control ${grant.control} has no request ${JSON.stringify(request)}`);
       return { accepted: services.ports.hostControl(services.app, grant.control, request) };
@@ -97,6 +113,15 @@ function perform(capability: Capability, operation: string, args: Record<string,
     case 'call':
       return kernelFail('VME_ERR_INTERNAL', 'call capabilities are routed by the kernel');
   }
+}
+
+/** KVM's data path: the screen and the keyboard, only on the `host:framebuffer` line. */
+function hostScreenOperation(services: AppServices, control: HostControl, operation: 'snapshot' | 'key', args: Record<string, unknown>): unknown {
+  if (control !== 'framebuffer') kernelFail('VME_ERR_CAPABILITY_DENIED', `${operation} is a host:framebuffer operation, not host:${control}`, { control, operation });
+  if (operation === 'key') return { accepted: services.ports.hostKeys?.(services.app, args.keys as Uint8Array) ?? 0 };
+  const screen = services.ports.hostScreen?.(services.app, args.since as number);
+  if (!screen) return { changed: false, changeCount: 0, columns: 0, rows: 0, cursorRow: 0, cursorColumn: 0, cells: new Uint8Array(0) };
+  return { ...screen, changed: screen.cells !== undefined, cells: screen.cells ?? new Uint8Array(0) };
 }
 
 function nvramOperation(services: AppServices, operation: string, args: Record<string, unknown>): unknown {

@@ -29,6 +29,16 @@ export const SYSCALLS = {
   },
   host: {
     request: { args: { request: { type: 'string', maxLength: 32 } }, reply: { accepted: { type: 'boolean' } } },
+    /** `host:framebuffer` only: the text screen's cells (u16 little-endian each: character | attribute << 8) and cursor; `changed` false (and no cells) when its change count is still `since`. */
+    snapshot: {
+      args: { since: { type: 'integer', min: -1, max: Number.MAX_SAFE_INTEGER } },
+      reply: {
+        changed: { type: 'boolean' }, changeCount: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, columns: { type: 'integer', min: 0, max: 255 },
+        rows: { type: 'integer', min: 0, max: 255 }, cursorRow: { type: 'integer', min: 0, max: 255 }, cursorColumn: { type: 'integer', min: 0, max: 255 }, cells: { type: 'bytes', maxBytes: 16384 },
+      },
+    },
+    /** `host:framebuffer` only: keys typed on the host keyboard (KVM key events); `accepted` is how many fit its queue. */
+    key: { args: { keys: { type: 'bytes', maxBytes: 64 } }, reply: { accepted: { type: 'integer', min: 0, max: 64 } } },
   },
   crypto: {
     hmac: { args: { data: { type: 'bytes', maxBytes: 65536 } }, reply: { mac: { type: 'bytes', maxBytes: 32 } } },

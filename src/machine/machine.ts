@@ -9,9 +9,10 @@ import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js'
 import type { FlashBacking } from '../flash/index.js';
 import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } from '../heci/index.js';
 import { SimulatedHost, serveHostControl, type HostClock, type HostControlLine, type SimulatedHostOptions } from '../host/index.js';
-import type { HostPorts, NetworkOptions } from '../kernel/index.js';
+import type { HostPorts, HostScreenSnapshot, NetworkOptions } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
+import { hostScreenSnapshot } from './host-screen.js';
 import { mebxHandler } from '../host/mebx/index.js';
 
 export interface MachineOptions {
@@ -38,6 +39,16 @@ class HostControlRelay implements HostPorts {
   hostControl(app: string, control: HostControlLine, request: string): boolean {
     this.notify('host-control', `${app}: ${control} ${request}`);
     return this.host ? serveHostControl(this.host, control, request) : false;
+  }
+
+  /** KVM: the host's text screen, unless unchanged since `since`. */
+  hostScreen(_app: string, since: number): HostScreenSnapshot | undefined {
+    return this.host ? hostScreenSnapshot(this.host.screen, since) : undefined;
+  }
+
+  /** KVM key events: typed on the host keyboard. */
+  hostKeys(_app: string, keys: Uint8Array): number {
+    return this.host?.keyboard.press(keys) ?? 0;
   }
 
   /** An app's unsolicited message (e.g. APF over LME) goes to the host on the client's connection. */
