@@ -133,6 +133,12 @@ export class Engine {
     return this.#kernel().handleHostConnection(client, event);
   }
 
+  /** The host UART's output for an app holding `host:serial` open (the machine's relay calls it; wakes the engine). */
+  async handleHostSerial(app: string, bytes: Uint8Array): Promise<void> {
+    this.parts.power?.activity('heci');
+    return this.#kernel().handleHostSerial(app, bytes);
+  }
+
   /** A network event for one of the engine's listeners (wakes the engine; the network device calls it itself). */
   networkEvent(): void {
     this.parts.power?.activity('network');

@@ -105,6 +105,12 @@ export interface AppInstance<I extends InterfaceSpec | undefined> {
    * its 'connected'. Without this handler the events are ignored.
    */
   onHostConnection?(client: string, event: HostConnectionEvent): void | Promise<void>;
+  /**
+   * Bytes the host's UART transmitted, while this app holds the serial line open (`host:serial`
+   * request 'open' until 'close'): in order, one delivery at a time, bytes that arrive meanwhile
+   * coalesced (a bounded backlog; beyond it the oldest are dropped). Without this handler they are ignored.
+   */
+  onHostSerial?(bytes: Uint8Array): void | Promise<void>;
   /** A peer connected to one of the app's granted tcp ports (no handler: the connection is closed). */
   onConnection?(connection: AppConnection): void;
   /** A UDP datagram to a granted udp port; the returned bytes (if any) are sent back to `remote`. */

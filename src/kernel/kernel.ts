@@ -131,6 +131,18 @@ export class Kernel {
     }
   }
 
+  /**
+   * The host UART's output for an app that opened `host:serial` (the machine's relay subscribes
+   * it and sends one delivery at a time). An app not running drops it (the relay keeps going).
+   * @throws KernelError VME_ERR_CAPABILITY_DENIED (no such app or no host:serial grant), as `call` otherwise
+   */
+  async handleHostSerial(app: string, bytes: Uint8Array): Promise<void> {
+    const slot = this.#slots.get(app);
+    if (!slot?.capabilities.lookup('host:serial')) kernelFail('VME_ERR_CAPABILITY_DENIED', `${app} holds no host:serial line`, { app });
+    this.env.trace.count('host.serial-deliveries');
+    await slot.request({ kind: 'host-serial', bytes });
+  }
+
   /** Where each of an app's engine-memory pages is now, by the app's page number (diagnostics, host-attack tests). */
   pageLocations(app: string): { page: number; location: PageLocation }[] {
     return this.#services.get(app)?.memory?.locations() ?? [];

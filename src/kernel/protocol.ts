@@ -49,6 +49,8 @@ export type RequestBody =
   | { readonly kind: 'host-message'; readonly client: string; readonly bytes: Uint8Array }
   /** A host opened or closed a connection to one of the app's HECI clients (ordered with its messages). */
   | { readonly kind: 'host-connection'; readonly client: string; readonly event: HostConnectionEvent }
+  /** Bytes the host UART transmitted, for an app that opened `host:serial` (in order, coalesced). */
+  | { readonly kind: 'host-serial'; readonly bytes: Uint8Array }
   /** A UDP datagram to a granted udp port; the reply value is the datagram to send back (or undefined). */
   | { readonly kind: 'datagram'; readonly port: number; readonly remote: RemoteAddress; readonly bytes: Uint8Array };
 

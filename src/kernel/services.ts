@@ -48,6 +48,10 @@ export interface HostPorts {
   hostScreen?(app: string, since: number): HostScreenSnapshot | undefined;
   /** `host:framebuffer` key (KVM): keys typed on the host keyboard; returns how many fit (0 without a host). */
   hostKeys?(app: string, keys: Uint8Array): number;
+  /** `host:serial` write: bytes into the host UART's receive FIFO; returns how many fit (0 without a host). */
+  hostSerialWrite?(app: string, bytes: Uint8Array): number;
+  /** `host:framebuffer` overlay: one line over the host's screen ('' removes it); false without a screen. */
+  hostOverlay?(app: string, text: string): boolean;
 }
 
 /** What one app instance's syscalls are served from. */
@@ -87,6 +91,7 @@ function perform(capability: Capability, operation: string, args: Record<string,
       return nvramOperation(services, operation, args);
     case 'host': {
       if (operation === 'snapshot' || operation === 'key') return hostScreenOperation(services, grant.control, operation, args);
+      if (operation === 'write' || operation === 'overlay') return hostLineOperation(services, grant.control, operation, args);
       const request = args.request as string;
       if (!HOST_REQUESTS[grant.control].includes(request)) kernelFail('VME_ERR_IPC_INVALID', `host control ${grant.control} has no request ${JSON.stringify(request)}`);
       return { accepted: services.ports.hostControl(services.app, grant.control, request) };
@@ -113,6 +118,14 @@ function perform(capability: Capability, operation: string, args: Record<string,
     case 'call':
       return kernelFail('VME_ERR_INTERNAL', 'call capabilities are routed by the kernel');
   }
+}
+
+/** The serial line's data path and the screen overlay, each only on its own host-control line. */
+function hostLineOperation(services: AppServices, control: HostControl, operation: 'write' | 'overlay', args: Record<string, unknown>): unknown {
+  const line = operation === 'write' ? 'serial' : 'framebuffer';
+  if (control !== line) kernelFail('VME_ERR_CAPABILITY_DENIED', `${operation} is a host:${line} operation, not host:${control}`, { control, operation });
+  if (operation === 'write') return { accepted: services.ports.hostSerialWrite?.(services.app, args.bytes as Uint8Array) ?? 0 };
+  return { accepted: services.ports.hostOverlay?.(services.app, args.text as string) ?? false };
 }
 
 /** KVM's data path: the screen and the keyboard, only on the `host:framebuffer` line. */

@@ -29,6 +29,10 @@ export const SYSCALLS = {
   },
   host: {
     request: { args: { request: { type: 'string', maxLength: 32 } }, reply: { accepted: { type: 'boolean' } } },
+    /** `host:serial` only: bytes into the host UART's receive FIFO (SOL keystrokes); `accepted` is how many fit. */
+    write: { args: { bytes: { type: 'bytes', maxBytes: 4096 } }, reply: { accepted: { type: 'integer', min: 0, max: 4096 } } },
+    /** `host:framebuffer` only: one line the firmware draws over the host's screen (the user-consent code); '' removes it. */
+    overlay: { args: { text: { type: 'string', maxLength: 80 } }, reply: { accepted: { type: 'boolean' } } },
     /** `host:framebuffer` only: the text screen's cells (u16 little-endian each: character | attribute << 8) and cursor; `changed` false (and no cells) when its change count is still `since`. */
     snapshot: {
       args: { since: { type: 'integer', min: -1, max: Number.MAX_SAFE_INTEGER } },

@@ -14,6 +14,8 @@ import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
 import { hostScreenSnapshot } from './host-screen.js';
 import { mebxHandler } from '../host/mebx/index.js';
+import { HostSerialRelay } from './host-serial-relay.js';
+import { ScreenOverlay } from './screen-overlay.js';
 
 export interface MachineOptions {
   readonly flash: FlashBacking;
@@ -33,12 +35,36 @@ export interface MachineOptions {
 class HostControlRelay implements HostPorts {
   host: SimulatedHost | undefined;
   bus: HeciBus | undefined;
+  engine: Engine | undefined;
+  /** `host:serial` subscribers: the host UART's output goes to the engine app that opened it. */
+  readonly serial = new HostSerialRelay((app, bytes) => this.engine?.handleHostSerial(app, bytes) ?? Promise.resolve());
+  #overlay: ScreenOverlay | undefined;
 
   constructor(private readonly notify: (kind: string, detail: string) => void) {}
 
   hostControl(app: string, control: HostControlLine, request: string): boolean {
     this.notify('host-control', `${app}: ${control} ${request}`);
-    return this.host ? serveHostControl(this.host, control, request) : false;
+    if (!this.host) return false;
+    if (control === 'serial') return request === 'open' ? this.serial.open(app, this.host.serial) : this.serial.close(app);
+    return serveHostControl(this.host, control, request);
+  }
+
+  /** SOL keystrokes: into the host UART's receive FIFO. */
+  hostSerialWrite(_app: string, bytes: Uint8Array): number {
+    return this.host?.serial.inject(bytes) ?? 0;
+  }
+
+  /** A line over the host's screen (the user-consent code). */
+  hostOverlay(app: string, text: string): boolean {
+    if (!this.host) return false;
+    this.notify('host-overlay', `${app}: ${JSON.stringify(text)}`);
+    this.#overlay ??= new ScreenOverlay(this.host.screen);
+    return this.#overlay.show(text);
+  }
+
+  stop(): void {
+    this.serial.closeAll();
+    this.#overlay?.stop();
   }
 
   /** KVM: the host's text screen, unless unchanged since `since`. */
@@ -67,6 +93,7 @@ class HostControlRelay implements HostPorts {
 
 export class Machine {
   private constructor(
+    private readonly relay: HostControlRelay,
     readonly engine: Engine,
     readonly heci: HeciPlatform | undefined,
     readonly device: MeiDeviceServer | undefined,
@@ -96,12 +123,14 @@ export class Machine {
       ...(engine.parts.devices ? { dram: engine.parts.devices.dram } : {}),
     });
     relay.host = host;
+    relay.engine = engine;
     engine.parts.facts?.setHostPower(host.state().cimPowerState); // changes follow through the engine port
-    return new Machine(engine, heci, device, host);
+    return new Machine(relay, engine, heci, device, host);
   }
 
   /** Stops the host's activity, closes the device socket and shuts the engine down. */
   async shutdown(): Promise<void> {
+    this.relay.stop();
     this.host.removeAc();
     await this.device?.close();
     this.heci?.engineDown();

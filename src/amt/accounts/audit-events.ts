@@ -1,7 +1,7 @@
 /**
  * The audit events vme records and how each becomes an AMT audit record: its AuditAppID and
  * EventID (AMT's table as MeshCommander `_AmtAuditStringTable` and GWM `AMTAuditLogEventToString`
- * list it: 16xx Security Admin, 17xx Remote Control, 20xx Security Audit Log) and its
+ * list it: 16xx Security Admin, 17xx Remote Control, 18xx Redirection Manager, 20xx Security Audit Log) and its
  * ExtendedData bytes (as their decoders read them). Declared once in `AUDIT_EVENTS`.
  */
 import type { AuditInitiator } from './audit-record.js';
@@ -29,7 +29,10 @@ export type AuditEventDetail =
   /** Login failed until the account locked ("Authentication failed x times", brief §1.8). */
   | { readonly kind: 'invalid-credentials' }
   | { readonly kind: 'power'; readonly action: PowerAuditAction }
-  | { readonly kind: 'audit-log-cleared' };
+  | { readonly kind: 'audit-log-cleared' }
+  /** A Serial-over-LAN session opened or closed on the redirection port (Redirection Manager 1804/1805). */
+  | { readonly kind: 'sol-session-opened' }
+  | { readonly kind: 'sol-session-closed' };
 
 export interface AuditSource {
   /** Who acted: a Digest user, or the local host. */
@@ -57,6 +60,7 @@ const digestEntry = (user: string): number[] => {
 };
 const SECURITY_ADMIN = 16;
 const REMOTE_CONTROL = 17;
+const REDIRECTION_MANAGER = 18;
 const SECURITY_AUDIT_LOG = 20;
 
 export const AUDIT_EVENTS: { readonly [K in AuditEventKind]: EventSpec<K> } = {
@@ -74,6 +78,9 @@ export const AUDIT_EVENTS: { readonly [K in AuditEventKind]: EventSpec<K> } = {
   'unprovisioning-started': { appId: SECURITY_ADMIN, eventId: () => 19, extendedData: (e) => Uint8Array.of(UNPROVISION_VIA.indexOf(e.via)) },
   'power': { appId: REMOTE_CONTROL, eventId: (e) => POWER_AUDIT_ACTIONS.indexOf(e.action), extendedData: NONE },
   'audit-log-cleared': { appId: SECURITY_AUDIT_LOG, eventId: () => 0, extendedData: NONE },
+  /** "SoL Session Opened" / "SoL Session Closed" (MeshCommander `_AmtAuditStringTable` 1804, 1805). */
+  'sol-session-opened': { appId: REDIRECTION_MANAGER, eventId: () => 4, extendedData: NONE },
+  'sol-session-closed': { appId: REDIRECTION_MANAGER, eventId: () => 5, extendedData: NONE },
 };
 
 /** AuditAppID, EventID and ExtendedData of `event`. */

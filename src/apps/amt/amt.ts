@@ -1,6 +1,6 @@
 /**
- * One platform's AMT, put together: the runtime (state, identity, servers) and the web pipeline
- * over it, with every request serialized, committed after success and rolled back after a fault,
+ * One platform's AMT, put together: the runtime (state, identity, servers), the web pipeline
+ * and the redirection service (SOL, the consent code on the host screen) over it, with every request serialized, committed after success and rolled back after a fault,
  * Digest security events recorded in the audit log, and the RMCP presence answer from the
  * committed settings.
  */
@@ -13,6 +13,8 @@ import { PROVISIONING } from '../../amt/wsman/classes/provisioning.js';
 import { acceptsNonSecure } from '../../amt/wsman/classes/tls-state.js';
 import type { AppContext } from '../../kernel/app-api.js';
 import { createAmtPipeline, type AmtPipeline } from './pipeline.js';
+import { RedirectionService } from './redirection.js';
+import { ConsentDisplay } from './redirection-consent.js';
 import { openRuntime, type AmtRuntime, type RuntimeOptions } from './runtime.js';
 import { abandonRequest, commit, completeWsmanRequest, serialized } from './transaction.js';
 
@@ -21,19 +23,27 @@ export const RMCP_PORT = 623;
 export interface Amt {
   readonly runtime: AmtRuntime;
   readonly pipeline: AmtPipeline;
+  /** Redirection (SOL) on 16994/16995, logging in through the pipeline's network authenticator. */
+  readonly redirection: RedirectionService;
+  /** The user-consent code on the host's screen. */
+  readonly consent: ConsentDisplay;
   /** The answer to a UDP 623 datagram (a presence pong), or nothing. */
   presence(datagram: Uint8Array): Uint8Array | undefined;
 }
 
 export async function openAmt(context: AppContext, options: RuntimeOptions = {}): Promise<Amt> {
   const runtime = await openRuntime(context, options);
+  const consent = new ConsentDisplay(runtime);
   const pipeline = createAmtPipeline({
     state: runtime.state, committed: runtime.committed, facts: runtime.wsmanFacts, realm: runtime.realm, device: runtime.device,
     serialize: async (task) => {
       await runtime.identity.ensure().catch(() => undefined); // outside the mutex: storing a new identity takes it
       return serialized(runtime, task);
     },
-    afterDispatch: () => completeWsmanRequest(runtime),
+    afterDispatch: async () => {
+      await completeWsmanRequest(runtime);
+      consent.refresh(); // StartOptIn, SendOptInCode, CancelOptIn, a new display timeout
+    },
     afterFault: () => abandonRequest(runtime),
     onSecurityEvent: (event) => void serialized(runtime, async () => {
       recordSecurityEvent(runtime.state, event);
@@ -42,7 +52,9 @@ export async function openAmt(context: AppContext, options: RuntimeOptions = {})
     localSystemAccount: () => localSystemAccount(runtime),
     tls: () => runtime.identity.tls(),
   });
-  return { runtime, pipeline, presence: (datagram) => respondToRmcp(datagram, presenceState(runtime)) };
+  const redirection = new RedirectionService(runtime, pipeline.networkAuth);
+  consent.refresh(); // a code still pending from before a restart
+  return { runtime, pipeline, redirection, consent, presence: (datagram) => respondToRmcp(datagram, presenceState(runtime)) };
 }
 
 /** The local system account as committed (its amt-state record, read from the cache). */

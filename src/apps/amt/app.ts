@@ -5,13 +5,15 @@
  *   (pre-boot only; End-of-POST is the kernel's platform fact, read before each message);
  * - the network interface: HTTP on 16992, TLS on 16993 (terminated here, as in AMT firmware) with
  *   Digest authentication and WS-Man (pipeline.ts), the RMCP presence pong on UDP 623;
+ * - redirection on 16994 and TLS 16995: Serial-over-LAN bridged to the host UART (`host:serial`),
+ *   with the user-consent code drawn on the host screen (`host:framebuffer` overlay; redirection*.ts);
  * - local management: APF on the LME HECI client, LMS's channels into the same pipeline with origin
  *   `local` (lme.ts), the session reset whenever the host connects or disconnects;
  * - its interface to kernel clients and mkhi (interface.ts).
  * The state opens on first use and is retried after a failure, so an engine whose NVRAM is unusable
  * still starts this app and answers with a typed refusal instead of restarting it in a loop. No
- * authority beyond its grant (AMTHI, MEBX and LME clients, ports 16992/16993/623, NVRAM `amt`, host
- * power and boot lines).
+ * authority beyond its grant (AMTHI, MEBX and LME clients, ports 16992-16995/623, NVRAM `amt`, host
+ * power, boot, serial and framebuffer lines).
  */
 import { AppError, connectionStream, defineApp } from '../../kernel/app-api.js';
 import { activateClientControl } from './activation.js';
@@ -19,6 +21,7 @@ import { openAmt, RMCP_PORT, type Amt } from './amt.js';
 import { AMT_INTERFACE } from './interface.js';
 import { isLmeClient, LmeEndpoint } from './lme.js';
 import { networkAddressOf } from './platform.js';
+import { isRedirectionPort } from './redirection.js';
 import { hostMessage, serialized } from './transaction.js';
 
 export default defineApp({
@@ -62,10 +65,17 @@ export default defineApp({
       onHostConnection: async (client, event) => (isLmeClient(client) ? lme.onConnection(event) : undefined),
       onConnection(connection) {
         const stream = connectionStream(connection);
-        ready().then(({ pipeline }) => pipeline.acceptNetwork(connection.port, stream, connection.remote), () => stream.destroy());
+        ready().then(({ pipeline, redirection }) => {
+          if (isRedirectionPort(connection.port)) redirection.accept(connection.port, stream, connection.remote);
+          else pipeline.acceptNetwork(connection.port, stream, connection.remote);
+        }, () => stream.destroy());
       },
+      onHostSerial: async (bytes) => (await ready().catch(() => undefined))?.redirection.fromHost(bytes),
       onDatagram: async (port, _remote, bytes) => (port === RMCP_PORT ? (await ready().catch(() => undefined))?.presence(bytes) : undefined),
-      stop: () => lme.end(),
+      stop: () => {
+        lme.end();
+        void opened?.then((amt) => amt.consent.stop(), () => undefined);
+      },
     };
   },
 });

@@ -61,6 +61,8 @@ export interface AmtPipeline {
   readonly wsman: WsmanHandler;
   readonly network: AmtHttpCore;
   readonly local: AmtHttpCore;
+  /** The network core's Digest authenticator: the redirection service logs in through it (same nonces and lock-out). */
+  readonly networkAuth: DigestAuthenticator;
   /** A connection from the network to 16992 (plain) or 16993 (TLS); anything else is destroyed. */
   acceptNetwork(port: number, stream: Duplex, remote: RemoteEndpoint): void;
   /**
@@ -83,15 +85,14 @@ export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
     device: options.device, afterDispatch: options.afterDispatch, afterFault: options.afterFault,
   });
   const handler: AmtHandler = (request) => options.serialize(async () => wsman(request));
-  const core = (local: boolean): AmtHttpCore => new AmtHttpCore({
-    handler, ...(options.limits ? { limits: options.limits } : {}),
-    auth: new DigestAuthenticator({
-      realm: options.realm, ...(options.onSecurityEvent ? { onSecurityEvent: options.onSecurityEvent } : {}),
-      users: accountDirectory(options.committed, local ? { local, get localSystemAccount() { return options.localSystemAccount(); } } : { local }),
-    }),
+  const authenticator = (local: boolean): DigestAuthenticator => new DigestAuthenticator({
+    realm: options.realm, ...(options.onSecurityEvent ? { onSecurityEvent: options.onSecurityEvent } : {}),
+    users: accountDirectory(options.committed, local ? { local, get localSystemAccount() { return options.localSystemAccount(); } } : { local }),
   });
-  const network = core(false);
-  const local = core(true);
+  const core = (auth: DigestAuthenticator): AmtHttpCore => new AmtHttpCore({ handler, ...(options.limits ? { limits: options.limits } : {}), auth });
+  const networkAuth = authenticator(false);
+  const network = core(networkAuth);
+  const local = core(authenticator(true));
   const plainAllowed = (origin: AmtOrigin): boolean => acceptsNonSecure(options.committed, origin);
 
   const terminate = (target: AmtHttpCore, raw: Duplex, origin: AmtOrigin, remote: RemoteEndpoint): void => {
@@ -107,7 +108,7 @@ export function createAmtPipeline(options: AmtPipelineOptions): AmtPipeline {
   };
 
   return {
-    handler, wsman, network, local,
+    handler, wsman, network, local, networkAuth,
     acceptNetwork: (port, stream, remote) => {
       if (port === AMT_HTTP_PORT && plainAllowed('network')) attachHttpStream(network, stream, { transport: 'http', origin: 'network', remote });
       else if (port === AMT_TLS_PORT) terminate(network, stream, 'network', remote);

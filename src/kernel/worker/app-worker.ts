@@ -47,6 +47,10 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
     await running.onHostConnection?.(body.client, body.event);
     return {};
   }
+  if (body.kind === 'host-serial') {
+    await running.onHostSerial?.(body.bytes);
+    return {};
+  }
   if (body.kind === 'datagram') {
     if (!running.onDatagram) throw new AppError('no-datagram-handler', 'this app serves no datagrams');
     return running.onDatagram(body.port, body.remote, body.bytes);
