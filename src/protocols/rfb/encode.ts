@@ -43,6 +43,14 @@ export function encodeRectangle(framebuffer: RfbFramebuffer, rect: Rect, encodin
 
 export function encodeRaw(framebuffer: RfbFramebuffer, rect: Rect, converter: PixelConverter): Uint8Array {
   const out = new Uint8Array(rect.width * rect.height * converter.bytesPerPixel);
+  if (converter.identity && !converter.format.bigEndian && LITTLE_ENDIAN_HOST) {
+    const words = new Uint32Array(out.buffer);
+    for (let y = 0; y < rect.height; y++) {
+      const start = (rect.y + y) * framebuffer.width + rect.x;
+      words.set(framebuffer.pixels.subarray(start, start + rect.width), y * rect.width);
+    }
+    return out;
+  }
   let offset = 0;
   let lastRgb = -1;
   let lastValue = 0;
@@ -60,6 +68,7 @@ export function encodeRaw(framebuffer: RfbFramebuffer, rect: Rect, converter: Pi
   return out;
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const HEXTILE = { raw: 1, backgroundSpecified: 2, foregroundSpecified: 4, anySubrects: 8, subrectsColoured: 16 } as const;
 const TILE = 16;
 
@@ -88,17 +97,19 @@ function subrects(tile: Uint32Array, width: number, height: number, background: 
   return out;
 }
 
-/** The most frequent value and how many distinct values there are (counting stops at 3). */
+/** The more frequent of the first two colours (the background) and how many colours there are, 1, 2 or 3 meaning more. */
 function survey(tile: Uint32Array, count: number): { background: number; colours: number } {
-  const counts = new Map<number, number>();
+  const first = tile[0] ?? 0;
+  let second = first;
+  let firstCount = 0;
+  let colours = 1;
   for (let i = 0; i < count; i++) {
     const value = tile[i] ?? 0;
-    counts.set(value, (counts.get(value) ?? 0) + 1);
+    if (value === first) firstCount++;
+    else if (colours === 1) { second = value; colours = 2; }
+    else if (value !== second) colours = 3;
   }
-  let background = tile[0] ?? 0;
-  let best = 0;
-  for (const [value, n] of counts) if (n > best) [background, best] = [value, n];
-  return { background, colours: counts.size };
+  return { background: firstCount * 2 >= count || colours === 3 ? first : second, colours };
 }
 
 export function encodeHextile(framebuffer: RfbFramebuffer, rect: Rect, converter: PixelConverter): Uint8Array {

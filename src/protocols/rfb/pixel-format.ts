@@ -44,14 +44,19 @@ export function decodePixelFormat(fields: PixelFormatFields): PixelFormat {
 /** Converts 0xRRGGBB values to a format's pixel values and writes them in its byte order. */
 export class PixelConverter {
   readonly bytesPerPixel: number;
+  /** The format is 0xRRGGBB itself in 32 bits (the default): values need no conversion. */
+  readonly identity: boolean;
   readonly #cache = new Map<number, number>();
 
   constructor(readonly format: PixelFormat) {
     this.bytesPerPixel = format.bitsPerPixel / 8;
+    const f = format;
+    this.identity = f.bitsPerPixel === 32 && f.redMax === 255 && f.greenMax === 255 && f.blueMax === 255 && f.redShift === 16 && f.greenShift === 8 && f.blueShift === 0;
   }
 
   /** The pixel value (not yet in byte order) of an 0xRRGGBB colour. */
   value(rgb: number): number {
+    if (this.identity) return rgb & 0xffffff;
     const cached = this.#cache.get(rgb);
     if (cached !== undefined) return cached;
     const f = this.format;
