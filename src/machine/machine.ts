@@ -8,7 +8,8 @@
 import { bootEngine, type Engine, type EngineOptions } from '../engine/index.js';
 import type { FlashBacking } from '../flash/index.js';
 import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } from '../heci/index.js';
-import { SimulatedHost, serveHostControl, type HostClock, type HostControlLine, type SimulatedHostOptions } from '../host/index.js';
+import { SimulatedHost, serveHostControl, type EngineHostPort, type Host, type HostClock, type HostControlLine, type MebxHandler, type SimulatedHostOptions, type TextFramebuffer } from '../host/index.js';
+import type { HostDram } from '../devices/host-dram.js';
 import type { HostPorts, HostScreenSnapshot, NetworkOptions } from '../kernel/index.js';
 import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
@@ -27,13 +28,25 @@ export interface MachineOptions {
   /** The platform's own loopback address for the engine's granted listeners (e.g. 127.0.0.2); none if omitted. */
   readonly network?: NetworkOptions;
   readonly host?: Omit<SimulatedHostOptions, 'clock' | 'engine' | 'dram'>;
+  /** Builds another kind of host (e.g. a QEMU VM) from the engine wiring; default: the simulated host with `host` options. */
+  readonly createHost?: (wiring: MachineHostWiring) => MachineHost;
   /** Machine events (UMA reserved, host power changes) for logs and tests. */
   readonly onEvent?: (kind: string, detail: string) => void;
 }
 
+/** A host the machine can run: the `Host` interface with a drawable text screen (overlays), pulling the plug, and an optional final close. */
+export type MachineHost = Host & { readonly screen: TextFramebuffer; removeAc(): void; close?(): Promise<void> };
+
+/** What the machine hands a host factory: the BIOS's engine port, the engine's host DRAM (UMA) and the MEBX handler. */
+export interface MachineHostWiring {
+  readonly engine: EngineHostPort;
+  readonly dram?: HostDram;
+  readonly onMebx?: MebxHandler;
+}
+
 /** Routes the kernel's host-control capability to the host once it exists. */
 class HostControlRelay implements HostPorts {
-  host: SimulatedHost | undefined;
+  host: MachineHost | undefined;
   bus: HeciBus | undefined;
   engine: Engine | undefined;
   /** `host:serial` subscribers: the host UART's output goes to the engine app that opened it. */
@@ -97,7 +110,7 @@ export class Machine {
     readonly engine: Engine,
     readonly heci: HeciPlatform | undefined,
     readonly device: MeiDeviceServer | undefined,
-    readonly host: SimulatedHost,
+    readonly host: MachineHost,
   ) {}
 
   /** Boots the engine, brings up HECI and the device socket, and creates the host (powered off). */
@@ -117,11 +130,12 @@ export class Machine {
       await heci.start();
       if (options.meiSocketPath) device = await MeiDeviceServer.listen(options.meiSocketPath, heci.driver);
     }
-    const host = new SimulatedHost({
+    const wiring: MachineHostWiring = {
       ...(heci ? { onMebx: mebxHandler(heciMebxTransport(heci.driver)) } : {}),
-      ...options.host, clock: options.clock, engine: biosEnginePort(engine, heci?.driver, notify),
+      engine: biosEnginePort(engine, heci?.driver, notify),
       ...(engine.parts.devices ? { dram: engine.parts.devices.dram } : {}),
-    });
+    };
+    const host = options.createHost ? options.createHost(wiring) : new SimulatedHost({ ...wiring, ...options.host, clock: options.clock });
     relay.host = host;
     relay.engine = engine;
     engine.parts.facts?.setHostPower(host.state().cimPowerState); // changes follow through the engine port
@@ -132,6 +146,7 @@ export class Machine {
   async shutdown(): Promise<void> {
     this.relay.stop();
     this.host.removeAc();
+    await this.host.close?.();
     await this.device?.close();
     this.heci?.engineDown();
     await this.engine.shutdown();

@@ -22,12 +22,13 @@ import { amtUrls, removeNetworkFile, writeNetworkFile } from '../../status/index
 import { EXIT } from '../../common/errors.js';
 import { emit, selfCommand } from '../output.js';
 import { startLocalManagement, type LocalManagement } from './up-local-management.js';
+import { upHostFactory, type UpHostOptions } from './up-host.js';
 import { parseVersion, DEFAULT_FIRMWARE_VERSION_TEXT } from '../parse.js';
 
 /** The platform's own loopback address unless --address says otherwise (127.0.0.1 stays free for a host LMS). */
 export const DEFAULT_PLATFORM_ADDRESS = '127.0.0.2';
 
-interface UpOptions {
+interface UpOptions extends UpHostOptions {
   state: string;
   address: string;
   json?: boolean;
@@ -87,7 +88,7 @@ async function up(opts: UpOptions): Promise<void> {
   const started = performance.now();
   const machine = await Machine.create({
     flash, fuses: readFuses(paths.fuses), clock: new RealTimeClock(), meiSocketPath: paths.meiSocket, network: { address },
-    engine: { imagePath: paths.image }, host: { ...(opts.mebx ? { mebx: true } : {}) },
+    engine: { imagePath: paths.image }, host: { ...(opts.mebx ? { mebx: true } : {}) }, createHost: upHostFactory(opts, paths.dir, say),
     onEvent: (kind, detail) => { if (kind === 'uma-reserved') say(`BIOS: DRAM init done, ${detail}`); },
   });
   const bootMs = performance.now() - started;
@@ -271,6 +272,10 @@ export function registerUp(program: Command): void {
     .option('--lms-address <ip>', 'loopback address where the in-process LMS listens for AMT 16992/16993 (as on a real PC)', '127.0.0.1')
     .option('--no-lms', 'do not start LMS (and so do not activate AMT)')
     .option('--unprovisioned', 'leave AMT in pre-provisioning (for activation flows) instead of activating client control mode')
+    .option('--host <kind>', 'the host PC: simulated (default) or qemu (a QEMU VM booting --disk)', 'simulated')
+    .option('--disk <image>', 'with --host qemu: the hard disk image (raw, or qcow2 by extension)')
+    .option('--cdrom <iso>', 'with --host qemu: an ISO image in the CD/DVD drive')
+    .option('--memory <MiB>', 'with --host qemu: guest RAM in MiB (default 256)')
     .addHelpText('after', '\nExit status: 0 the operational firmware ran, 6 degraded (recovery firmware, NVRAM or an app failed), 1 the engine stayed down.')
     .action((opts: UpOptions) => up(opts));
 }

@@ -22,7 +22,7 @@ import { DEFAULT_UMA_SIZE, umaPlacement } from '../bios.js';
 import { BootOrder, type BootDeviceName, type BootMedia } from '../boot-order.js';
 import { ABSENT_ENGINE, type EngineHostPort } from '../engine-port.js';
 import { hostFail } from '../errors.js';
-import type { TextScreen } from '../framebuffer.js';
+import type { TextFramebuffer } from '../framebuffer.js';
 import type { Host, HostPhase, HostSnapshot, HostState } from '../host.js';
 import { canApply, POWER_REQUESTS, powerRequest, PowerStateMachine, type PowerChange, type PowerReason, type PowerRequestSpec } from '../power.js';
 import { EventTrace, type HostEvent, type HostEventBody } from '../trace.js';
@@ -109,8 +109,9 @@ export class QemuHost implements Host {
     this.#power.onChange((change) => this.#onPowerChange(change));
   }
 
-  get screen(): TextScreen {
-    return this.#screen.view;
+  /** The VM's VGA text page as vme last read it (writable, so the platform can draw overlays on it). */
+  get screen(): TextFramebuffer {
+    return this.#screen.framebuffer;
   }
 
   /** Why the last launch or QMP operation failed, if one did. */
@@ -267,8 +268,8 @@ export class QemuHost implements Host {
     const power = this.#power.state;
     if (power === 'S3') return 'sleeping';
     if (power === 'S4') return 'hibernated';
-    if (power !== 'S0' || !this.#run) return 'off';
-    return this.#run.running && this.#run.endOfPostSent ? 'os' : 'post';
+    if (power !== 'S0') return 'off';
+    return this.#run?.running && this.#run.endOfPostSent ? 'os' : 'post'; // S0 before QEMU runs: "POST"
   }
 
   #allowed(spec: PowerRequestSpec): string | undefined {
