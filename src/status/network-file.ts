@@ -31,9 +31,12 @@ export interface NetworkStatus {
 export const networkFilePath = (stateDir: string): string => join(stateDir, 'network.json');
 
 /** URLs of the `amt` app's listening TCP ports (https when the grant says TLS). */
+/** AMT's web (WS-Man) ports; its other TCP ports (redirection 16994/16995) are not HTTP. */
+export const AMT_WEB_PORTS: readonly number[] = [16992, 16993];
+
 export function amtUrls(address: string, listeners: readonly NetworkListenerInfo[]): string[] {
   const host = address.includes(':') ? `[${address}]` : address;
-  return listeners.filter((l) => l.app === 'amt' && l.protocol === 'tcp' && l.listening).map((l) => `${l.tls ? 'https' : 'http'}://${host}:${l.port}`);
+  return listeners.filter((l) => l.app === 'amt' && l.protocol === 'tcp' && l.listening && AMT_WEB_PORTS.includes(l.port)).map((l) => `${l.tls ? 'https' : 'http'}://${host}:${l.port}`);
 }
 
 /** Writes the file (atomically) for other processes. */
