@@ -15,6 +15,7 @@ declare -A NEEDED=(
   [amtterm]=amtterm
   [vncsnapshot]=vncsnapshot
   [djpeg]=libjpeg-turbo-progs
+  [qemu-system-x86_64]=qemu-system-x86 # Depends on seabios and ipxe-qemu (the NIC's PXE ROM)
 )
 
 missing_programs=()
