@@ -26,7 +26,8 @@ test('vme up --once --address: the listeners are reported on that address; the A
     assert.equal(l.address, address);
     assert.ok(l.listening || l.error, `${l.app} ${l.protocol} ${l.port} listens or says why not`);
   }
-  const listening = up.network.listeners.filter((l) => l.app === 'amt' && l.protocol === 'tcp' && l.listening);
+  const listening = up.network.listeners.filter((l) => l.app === 'amt' && l.protocol === 'tcp' && l.listening && [16992, 16993].includes(l.port));
+  assert.deepEqual(listening.map((l) => l.port), [16992, 16993], 'the web ports (redirection 16994/16995 is not HTTP)');
   assert.deepEqual(up.network.amt, listening.map((l) => `${l.tls ? 'https' : 'http'}://${address}:${l.port}`));
   assert.equal(existsSync(join(dir, 'st', 'network.json')), false, 'network.json is removed at shutdown');
 
