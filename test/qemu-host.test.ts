@@ -1,6 +1,8 @@
-// QemuHost against a real qemu-system-x86_64 (TCG): a hand-assembled boot sector built here prints on COM1, and the test drives power and boot order through the Host interface.
+// QemuHost against a real qemu-system-x86_64 (TCG): a hand-assembled boot sector built here prints on COM1; the tests drive power, boot order (PXE once), media and keys through the Host interface, run the host contract, and drive `vme up --host qemu` through AMT power control over WS-Man.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { RecordingEnginePort } from '../src/host/testing.js';
 import { hostContract } from '../src/host/host-contract.js';
 import { bootSector, realModeProgram } from './support/boot-sector.js';
 import { waitUntil } from './support/wait.js';
+import { vme, VME_BIN } from './support/cli.js';
 
 const qemuMissing = ((): string | undefined => {
   try {
@@ -139,3 +142,44 @@ if (!qemuMissing) {
     return { host, settle: () => host.settle(), close: () => host.close() };
   }, { skip: { 'serial-shell': 'the QEMU guest here is a boot sector with no shell; the simulated OS answers hostname' } });
 }
+
+void test('vme up --host qemu: AMT power control over WS-Man (vme wsman power) drives the QEMU VM; Ctrl-C leaves no QEMU behind', { skip: qemuMissing, timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(join(work, 'up-'));
+  const disk = join(dir, 'disk.img');
+  writeFileSync(disk, bootSector('vme-qemu-ok\r\n'));
+  const loopback = (): string => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(2, 255)}`;
+  const child = spawn(process.execPath, [VME_BIN, 'up', '--state', 'st', '--host', 'qemu', '--disk', disk, '--memory', '32', '--address', loopback(), '--lms-address', loopback()], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`code ${code} signal ${signal}`)));
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  /** The QEMU processes of this platform (their command lines name its run folder). */
+  const vms = (): string[] => spawnSync('pgrep', ['-f', join(dir, 'st', 'qemu', 'qmp.sock')], { encoding: 'utf8', timeout: 5000 }).stdout.trim().split('\n').filter(Boolean);
+  const wsman = (...args: string[]) => vme(['wsman', ...args, '--state', 'st'], dir);
+  const powerState = (): string => /^PowerState: (\d+)$/m.exec(wsman('enumerate', 'CIM_AssociatedPowerManagementService').stdout)?.[1] ?? '';
+  try {
+    await waitUntil(() => stderr.includes('press Ctrl-C') || child.exitCode !== null, 'vme up to run', 90_000, 100);
+    assert.match(stderr, /AMT activated in client control mode through LMS/, stderr);
+    assert.match(stdout, /host: {3}S0, os \(OS running from disk\); End-of-POST sent/);
+    assert.match(stdout, /\| vme-qemu-ok/, 'the VM printed on COM1 before the report');
+    const [first] = vms();
+    assert.ok(first, 'a QEMU process runs');
+    assert.match(wsman('power', 'reset').stdout, /^ReturnValue: 0$/m);
+    await waitUntil(() => { const now = vms(); return now.length === 1 && now[0] !== first; }, 'a new QEMU process after the reset', 30_000, 200);
+    assert.match(wsman('power', 'off').stdout, /^ReturnValue: 0$/m);
+    await waitUntil(() => vms().length === 0, 'no QEMU process after power off', 30_000, 200);
+    assert.equal(powerState(), '8');
+    assert.match(wsman('power', 'on').stdout, /^ReturnValue: 0$/m);
+    await waitUntil(() => vms().length === 1, 'QEMU again after power on', 30_000, 200);
+    assert.equal(powerState(), '2');
+  } finally {
+    child.kill('SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const how = await Promise.race([exited, new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running'), 30_000); })]);
+    clearTimeout(timer);
+    if (how === 'still running') child.kill('SIGKILL');
+    assert.equal(how, 'code 0 signal null', stderr);
+    assert.deepEqual(vms(), [], 'no QEMU left behind');
+  }
+});

@@ -73,7 +73,7 @@ export async function spawnQemu(options: SpawnQemuOptions): Promise<QemuProcess>
     return { child, qmp, serial, exited, lastShutdown: () => shutdown, stderrTail: () => stderr };
   } catch (error) {
     // QEMU refusing to start (a locked or missing image) drops its sockets first: report its own words.
-    const exit = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
+    const exit = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
     child.kill('SIGKILL');
     await exited;
     if (exit && !(error instanceof VmeError && error.code === 'VME_ERR_QEMU_NOT_FOUND')) {
