@@ -32,7 +32,10 @@ export type AuditEventDetail =
   | { readonly kind: 'audit-log-cleared' }
   /** A Serial-over-LAN session opened or closed on the redirection port (Redirection Manager 1804/1805). */
   | { readonly kind: 'sol-session-opened' }
-  | { readonly kind: 'sol-session-closed' };
+  | { readonly kind: 'sol-session-closed' }
+  /** A KVM session started or ended, on port 5900 or in a redirection session (Redirection Manager 1808/1809). */
+  | { readonly kind: 'kvm-session-started' }
+  | { readonly kind: 'kvm-session-ended' };
 
 export interface AuditSource {
   /** Who acted: a Digest user, or the local host. */
@@ -81,6 +84,9 @@ export const AUDIT_EVENTS: { readonly [K in AuditEventKind]: EventSpec<K> } = {
   /** "SoL Session Opened" / "SoL Session Closed" (MeshCommander `_AmtAuditStringTable` 1804, 1805). */
   'sol-session-opened': { appId: REDIRECTION_MANAGER, eventId: () => 4, extendedData: NONE },
   'sol-session-closed': { appId: REDIRECTION_MANAGER, eventId: () => 5, extendedData: NONE },
+  /** "KVM Session Started" / "KVM Session Ended" (MeshCommander `_AmtAuditStringTable` 1808, 1809). */
+  'kvm-session-started': { appId: REDIRECTION_MANAGER, eventId: () => 8, extendedData: NONE },
+  'kvm-session-ended': { appId: REDIRECTION_MANAGER, eventId: () => 9, extendedData: NONE },
 };
 
 /** AuditAppID, EventID and ExtendedData of `event`. */

@@ -7,18 +7,20 @@
  *   Digest authentication and WS-Man (pipeline.ts), the RMCP presence pong on UDP 623;
  * - redirection on 16994 and TLS 16995: Serial-over-LAN bridged to the host UART (`host:serial`),
  *   with the user-consent code drawn on the host screen (`host:framebuffer` overlay; redirection*.ts);
+ * - KVM: the host's screen as RFB on 5900 (VNC password) and inside redirection sessions (kvm.ts);
  * - local management: APF on the LME HECI client, LMS's channels into the same pipeline with origin
  *   `local` (lme.ts), the session reset whenever the host connects or disconnects;
  * - its interface to kernel clients and mkhi (interface.ts).
  * The state opens on first use and is retried after a failure, so an engine whose NVRAM is unusable
  * still starts this app and answers with a typed refusal instead of restarting it in a loop. No
- * authority beyond its grant (AMTHI, MEBX and LME clients, ports 16992-16995/623, NVRAM `amt`, host
+ * authority beyond its grant (AMTHI, MEBX and LME clients, ports 16992-16995/5900/623, NVRAM `amt`, host
  * power, boot, serial and framebuffer lines).
  */
 import { AppError, connectionStream, defineApp } from '../../kernel/app-api.js';
 import { activateClientControl } from './activation.js';
 import { openAmt, RMCP_PORT, type Amt } from './amt.js';
 import { AMT_INTERFACE } from './interface.js';
+import { KVM_PORT } from './kvm.js';
 import { isLmeClient, LmeEndpoint } from './lme.js';
 import { networkAddressOf } from './platform.js';
 import { isRedirectionPort } from './redirection.js';
@@ -66,11 +68,19 @@ export default defineApp({
       onConnection(connection) {
         const stream = connectionStream(connection);
         ready().then(({ pipeline, redirection }) => {
-          if (isRedirectionPort(connection.port)) redirection.accept(connection.port, stream, connection.remote);
+          if (connection.port === KVM_PORT) void redirection.kvm.accept(stream, connection.remote);
+          else if (isRedirectionPort(connection.port)) redirection.accept(connection.port, stream, connection.remote);
           else pipeline.acceptNetwork(connection.port, stream, connection.remote);
         }, () => stream.destroy());
       },
       onHostSerial: async (bytes) => (await ready().catch(() => undefined))?.redirection.fromHost(bytes),
+      onHostMediaRead: async (device, lba, count) => {
+        const amt = await ready().catch(() => undefined);
+        if (!amt) throw new AppError('no-media', 'the AMT state is not open');
+        return amt.redirection.ider.read(device, lba, count).catch((error: unknown) => {
+          throw new AppError('media-read-failed', error instanceof Error ? error.message : String(error));
+        });
+      },
       onDatagram: async (port, _remote, bytes) => (port === RMCP_PORT ? (await ready().catch(() => undefined))?.presence(bytes) : undefined),
       stop: () => {
         lme.end();

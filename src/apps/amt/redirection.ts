@@ -5,7 +5,9 @@
  * service decides what the session may do, from the committed state:
  * - StartRedirectionSession: SOL needs AMT_RedirectionService ListenerEnabled and SOL enabled
  *   (EnabledState 32770/32771) and SOL enabled in MEBx, else status 3; a SOL session already open
- *   answers 2 (busy); IDER and KVM are not served here (3).
+ *   answers 2 (busy); KVM (`KVMR`) is admitted by the KvmService (kvm.ts: enabled, one session,
+ *   consent) and, after StartKVM, the rest of the socket is its RFB stream; IDER (`IDER`) by the
+ *   IderService (ider.ts: enabled, one session), the drives it serves attached to the host's IDE-R devices.
  * - StartSOL: busy again (2), and user consent when IPS_OptInService requires it (client control
  *   mode: always): the code must have been accepted (OptInState 3), else status 3
  *   [status for "no consent" unverified]. The consent is then in session; it ends with the session.
@@ -13,7 +15,7 @@
  *   `onHostSerial` deliveries). Openings and closings go to the audit log (1804/1805).
  * Port 16994 follows the TLS policy (closed when the remote TLS setup refuses plain connections).
  */
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { recordAudit } from '../../amt/accounts/index.js';
 import type { DigestAuthenticator, RemoteEndpoint } from '../../amt/auth/index.js';
@@ -21,7 +23,9 @@ import { tlsTerminator } from '../../amt/http/tls-accept.js';
 import { currentOptInPhase, OPT_IN_PHASE, optInRequiredFor, setOptInSession } from '../../amt/wsman/classes/opt-in.js';
 import { redirectionFeatures } from '../../amt/wsman/classes/redirection.js';
 import { acceptsNonSecure } from '../../amt/wsman/classes/tls-state.js';
-import { digestRedirectionAuthenticator, RedirectionSession, START_STATUS, type RedirectionAuthenticator, type RedirectionStep, type SessionKind } from '../../protocols/redirection/index.js';
+import { digestRedirectionAuthenticator, RedirectionSession, START_STATUS, type RedirectionAuthenticator, type IderEvent, type RedirectionStep, type SessionKind } from '../../protocols/redirection/index.js';
+import { KvmService } from './kvm.js';
+import { IderChannel, IderService } from './ider.js';
 import type { AmtRuntime } from './runtime.js';
 import { commit, serialized } from './transaction.js';
 
@@ -41,13 +45,20 @@ const SERIAL_WRITE_BYTES = 4096;
 export class RedirectionService {
   readonly #authenticator: RedirectionAuthenticator;
   #sol: RedirectionConnection | undefined;
+  /** KVM on port 5900 and inside redirection sessions. */
+  readonly kvm: KvmService;
+  /** IDE redirection (ider.ts). */
+  readonly ider: IderService;
 
   constructor(readonly runtime: AmtRuntime, auth: DigestAuthenticator) {
     this.#authenticator = digestRedirectionAuthenticator(auth);
+    this.kvm = new KvmService(runtime);
+    this.ider = new IderService(runtime);
   }
 
   /** A connection to 16994 (plain) or 16995 (TLS). */
   accept(port: number, stream: Duplex, remote: RemoteEndpoint): void {
+    this.ider.refresh();
     if (port === REDIRECTION_PORT) {
       if (acceptsNonSecure(this.runtime.committed, 'network')) this.#attach(stream, remote);
       else stream.destroy();
@@ -72,13 +83,15 @@ export class RedirectionService {
   }
 
   #attach(stream: Duplex, remote: RemoteEndpoint): void {
-    void this.runtime.store.mebx().then((settings) => settings.features.sol, () => false).then((mebxSol) => {
-      if (!stream.destroyed) new RedirectionConnection(this, stream, remote, mebxSol);
+    void this.runtime.store.mebx().then((settings) => settings.features, () => ({ sol: false, kvm: false })).then((mebx) => {
+      if (!stream.destroyed) new RedirectionConnection(this, stream, remote, mebx.sol, mebx.kvm);
     });
   }
 
   /** @internal StartRedirectionSession. */
-  admit(kind: SessionKind, mebxSol: boolean): number {
+  admit(kind: SessionKind, mebxSol: boolean, mebxKvm = false, connection: object = {}): number {
+    if (kind === 'ider') return this.ider.admission();
+    if (kind === 'kvm') return this.kvm.admission(mebxKvm, 'redirection', connection);
     if (kind !== 'sol' || !mebxSol || !redirectionFeatures(this.runtime.committed).sol) return START_STATUS.unsupported;
     return this.#sol === undefined ? START_STATUS.success : START_STATUS.busy;
   }
@@ -136,12 +149,17 @@ class RedirectionConnection {
   #held: Uint8Array[] = [];
   #heldTimer: NodeJS.Timeout | undefined;
   readonly #loginTimer: NodeJS.Timeout;
+  /** The RFB side of the socket once KVM is open. */
+  #rfb: Duplex | undefined;
+  /** The IDER side once the console opened IDER. */
+  #ider: IderChannel | undefined;
 
-  constructor(private readonly service: RedirectionService, private readonly stream: Duplex, private readonly remote: RemoteEndpoint, mebxSol: boolean) {
+  constructor(private readonly service: RedirectionService, private readonly stream: Duplex, private readonly remote: RemoteEndpoint, mebxSol: boolean, mebxKvm = false) {
     this.#session = new RedirectionSession({
       authenticator: service.authenticator, remote,
-      admit: (kind) => service.admit(kind, mebxSol),
+      admit: (kind) => service.admit(kind, mebxSol, mebxKvm, this),
       openSol: () => service.openSol(this),
+      openKvm: () => service.kvm.claim(mebxKvm, 'redirection', this),
     });
     this.#loginTimer = setTimeout(() => stream.destroy(), LOGIN_TIMEOUT_MS);
     this.#loginTimer.unref?.();
@@ -185,14 +203,49 @@ class RedirectionConnection {
         this.service.toHost(event.bytes);
       } else if (event.kind === 'sol-close') {
         this.service.solClosed(this, this.#user, this.remote);
+      } else if (event.kind === 'kvm-open') {
+        this.#rfb = rfbSide(this.stream);
+        void this.service.kvm.serveRedirected(this.#rfb, this, event.user, this.remote);
+      } else if (event.kind === 'ider') {
+        this.#iderEvent(event.event);
+      } else if (event.kind === 'kvm-data') {
+        this.#rfb?.push(event.bytes);
       }
     }
     if (step.close) this.stream.end();
   }
 
+  #iderEvent(event: IderEvent): void {
+    if (event.kind === 'ider-open') {
+      clearTimeout(this.#loginTimer);
+      this.#ider = new IderChannel(() => this.#session.ider, (frame) => this.#write(frame), this.#user, this.remote);
+    } else if (event.kind === 'ider-enabled' && this.#ider) {
+      void this.service.ider.enabled(this.#ider);
+    } else if (event.kind === 'ider-disabled' && this.#ider) {
+      void this.service.ider.ended(this.#ider);
+    } else {
+      this.#ider?.onEvent(event);
+    }
+  }
+
   #closed(): void {
+    if (this.#ider) void this.service.ider.ended(this.#ider);
     clearTimeout(this.#loginTimer);
     if (this.#heldTimer !== undefined) clearTimeout(this.#heldTimer);
     for (const event of this.#session.end()) if (event.kind === 'sol-close') this.service.solClosed(this, this.#user, this.remote);
+    if (this.#rfb) this.#rfb.destroy(); // serveRedirected then ends the KVM session
+    else this.service.kvm.released(this, false, { kind: 'digest', user: this.#user }, this.remote); // claimed, never started
   }
+}
+
+/** A Duplex for the RFB session over the rest of a redirection socket: its writes go to the socket, the owner pushes what arrives. */
+function rfbSide(socket: Duplex): Duplex {
+  return new Duplex({
+    read: () => undefined,
+    write: (chunk: Buffer, _encoding, done) => (socket.destroyed ? done() : socket.write(chunk, () => done())),
+    final: (done) => {
+      socket.end();
+      done();
+    },
+  });
 }

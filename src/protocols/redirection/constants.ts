@@ -23,6 +23,10 @@ export const REDIRECTION_TYPE = {
   solControlsFromHost: 0x29,
   solDataFromHost: 0x2a,
   solHeartbeat: 0x2b,
+  /** KVM sessions only: the console asks for the RFB stream (MeshCommander; brief §4.5). IDER's OpenSession shares the number. */
+  kvmStart: 0x40,
+  /** KVM sessions only: the reply; raw RFB follows on the socket. */
+  kvmStartReply: 0x41,
 } as const;
 export type RedirectionTypeName = keyof typeof REDIRECTION_TYPE;
 

@@ -66,6 +66,10 @@ export const REDIRECTION_MESSAGES = {
     'control bits RTS 1, DTR 2, BREAK 4; status bits TX overflow 1, loopback 2, system power 4, RX flush timeout 8, test mode 16'),
   solDataFromHost: spec('solDataFromHost', 'SOLDataFromHost', 'device', { ...sequenced, length: u16() }, 'bytes the host UART sent', solPayload),
   solHeartbeat: spec('solHeartbeat', 'SOLHeartbeat', 'console', sequenced, 'either side; amtterm echoes it, the device accepts it'),
+  kvmStart: spec('kvmStart', 'StartKVM', 'console', { reserved: bytes(7) },
+    'KVM sessions, after authentication: `40 00 00 00 00 00 00 00` (MeshCommander); the device answers 0x41, then the socket carries raw RFB'),
+  kvmStartReply: spec('kvmStartReply', 'StartKVMReply', 'device', { reserved: bytes(7) },
+    '8 bytes starting with 0x41 [rest unverified: zeros]; bytes after it are RFB (no VNC password: the redirection login authenticated)'),
 } as const satisfies Record<RedirectionTypeName, RedirectionMessageSpec>;
 
 const BY_TYPE: ReadonlyMap<number, RedirectionMessageSpec> = new Map(Object.values(REDIRECTION_MESSAGES).map((m) => [m.type, m]));

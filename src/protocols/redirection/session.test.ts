@@ -158,3 +158,32 @@ test('messages split at every byte boundary are reassembled', () => {
   for (const byte of all) events.push(...session.receive(Uint8Array.of(byte)).events);
   assert.deepEqual(kinds(events), ['authenticated', 'sol-open', 'sol-data']);
 });
+
+test('KVM (brief §4.5): KVMR start, login, 0x40 answered 0x41, then every byte is RFB; StartSOL in a KVM session, StartKVM in a SOL session and a refused KVM end it', () => {
+  const { session } = setup({ openKvm: () => 0 });
+  assert.equal(session.receive(c.start('kvm')).output[0]?.[1], 0);
+  session.receive(c.plain('admin', PASSWORD));
+  const rfbHello = Buffer.from('RFB 003.008\n');
+  const open = session.receive(Buffer.concat([encodeFrame('kvmStart'), rfbHello]));
+  assert.deepEqual(open.output.map((b) => [...b]), [[0x41, 0, 0, 0, 0, 0, 0, 0]]);
+  assert.deepEqual(kinds(open.events), ['kvm-open', 'kvm-data']);
+  assert.deepEqual(open.events[1], { kind: 'kvm-data', bytes: rfbHello });
+  assert.equal(session.phase, 'kvm');
+  const raw = Uint8Array.of(0x12, 0, 0, 0); // an EndRedirectionSession's bytes are RFB now
+  assert.deepEqual(session.receive(raw).events, [{ kind: 'kvm-data', bytes: raw }]);
+  assert.deepEqual(kinds(session.end()), ['kvm-close', 'close']);
+
+  const solInKvm = setup({ openKvm: () => 0 }).session;
+  solInKvm.receive(c.start('kvm'));
+  solInKvm.receive(c.plain('admin', PASSWORD));
+  assert.equal(solInKvm.receive(c.startSol()).close, true);
+  const kvmInSol = setup().session;
+  kvmInSol.receive(c.start());
+  kvmInSol.receive(c.plain('admin', PASSWORD));
+  assert.equal(kvmInSol.receive(encodeFrame('kvmStart')).close, true);
+  const refused = setup({ openKvm: () => START_STATUS.busy }).session;
+  refused.receive(c.start('kvm'));
+  refused.receive(c.plain('admin', PASSWORD));
+  const step = refused.receive(encodeFrame('kvmStart'));
+  assert.deepEqual([step.output.length, step.close, kinds(step.events)], [0, true, ['kvm-refused', 'close']]);
+});

@@ -6,6 +6,9 @@
  * AuthenticateSession (query, user/password, digest with or without qop; one failure ends the
  * connection; the user needs the Redirection realm) → StartSOL (the owner opens or refuses it:
  * busy, disabled, no consent) → data both ways, keep-alives → EndSOL / EndRedirectionSession.
+ * A KVM session (`KVMR`) instead sends StartKVM (0x40) after authentication; once the owner opens
+ * it (`openKvm`) the device answers 0x41 and the connection carries raw RFB: every later byte,
+ * and any that followed 0x40 in the same read, comes out as `kvm-data` (brief §4.5).
  * A malformed message or one out of order ends the connection with a typed error in the `close`
  * event; nothing is thrown.
  */
@@ -14,6 +17,7 @@ import type { RedirectionAuthenticator, RedirectionCredentials } from './auth.js
 import { AUTH_STATUS, AUTH_TYPE, OFFERED_AUTH_TYPES, REDIRECTION_LIMITS, REDIRECTION_REALM, SESSION_KIND, START_STATUS, type SessionKind } from './constants.js';
 import { protocolError, RedirectionError } from './errors.js';
 import { decodeElements, encodeElements, encodeFrame, readFrame, type RedirectionFrame } from './messages.js';
+import { IderDevice, type IderEvent, type IderStep } from './ider-session.js';
 
 /** What the console asked for in StartSOLRedirection (milliseconds and bytes as sent). */
 export interface SolSettings {
@@ -38,6 +42,13 @@ export type RedirectionEvent =
   | { readonly kind: 'sol-refused'; readonly user: string; readonly status: number }
   | { readonly kind: 'sol-data'; readonly bytes: Uint8Array }
   | { readonly kind: 'sol-close' }
+  | { readonly kind: 'kvm-open'; readonly user: string }
+  | { readonly kind: 'kvm-refused'; readonly user: string; readonly status: number }
+  /** RFB bytes from the console, in order, once KVM is open. */
+  | { readonly kind: 'kvm-data'; readonly bytes: Uint8Array }
+  | { readonly kind: 'kvm-close' }
+  /** IDER sessions (ider-session.ts): the console opened or enabled IDER, or a command ended. */
+  | { readonly kind: 'ider'; readonly event: IderEvent }
   | { readonly kind: 'close'; readonly reason: 'ended' | 'refused' | 'auth-failed' | 'error'; readonly error?: RedirectionError };
 
 export interface RedirectionStep {
@@ -54,10 +65,12 @@ export interface RedirectionSessionOptions {
   admit(kind: SessionKind): number;
   /** StartSOL by an authenticated principal: 0 opens SOL, anything else is the refusing status. */
   openSol(principal: RedirectionPrincipal): number;
+  /** StartKVM by an authenticated principal in a KVM session: 0 opens it; refused when absent. */
+  openKvm?(principal: RedirectionPrincipal): number;
   readonly remote?: RemoteEndpoint;
 }
 
-export type RedirectionPhase = 'start' | 'auth' | 'ready' | 'sol' | 'closed';
+export type RedirectionPhase = 'start' | 'auth' | 'ready' | 'sol' | 'kvm' | 'ider' | 'closed';
 
 const KIND_BY_TAG = new Map<string, SessionKind>(Object.entries(SESSION_KIND).map(([kind, tag]) => [tag, kind as SessionKind]));
 /** A failed SOL start (the reply's status when the owner gives none). */
@@ -67,6 +80,8 @@ export class RedirectionSession {
   #phase: RedirectionPhase = 'start';
   #buffer: Uint8Array = new Uint8Array(0);
   #principal: RedirectionPrincipal | undefined;
+  #kind: SessionKind | undefined;
+  #ider: IderDevice | undefined;
   #sequence = 0;
   #chunk: number = REDIRECTION_LIMITS.solChunkBytes;
   #output: Uint8Array[] = [];
@@ -82,6 +97,11 @@ export class RedirectionSession {
   /** Bytes from the console. Never throws. */
   receive(bytes: Uint8Array): RedirectionStep {
     if (this.#phase === 'closed') return { output: [], events: [], close: true };
+    if (this.#phase === 'kvm') {
+      if (bytes.length > 0) this.#events.push({ kind: 'kvm-data', bytes });
+      return this.#take();
+    }
+    if (this.#phase === 'ider') return this.#iderReceive(bytes);
     this.#buffer = this.#buffer.length === 0 ? bytes : concat(this.#buffer, bytes);
     try {
       for (;;) {
@@ -90,6 +110,17 @@ export class RedirectionSession {
         this.#buffer = this.#buffer.subarray(next.size);
         this.#handle(next.frame);
         if (this.#close) break;
+        if (this.phase === 'kvm') { // 0x40 was answered: the rest is RFB
+          if (this.#buffer.length > 0) this.#events.push({ kind: 'kvm-data', bytes: this.#buffer });
+          this.#buffer = new Uint8Array(0);
+          break;
+        }
+        if (this.phase === 'ider') { // logged in to an IDER session: the rest is IDER messages
+          const rest = this.#buffer;
+          this.#buffer = new Uint8Array(0);
+          if (rest.length > 0) this.#iderApply(this.#ider?.receive(rest));
+          break;
+        }
       }
     } catch (error) {
       if (!(error instanceof RedirectionError)) throw error;
@@ -115,6 +146,28 @@ export class RedirectionSession {
     return this.#take().events as RedirectionEvent[];
   }
 
+  /** The IDER side of a logged-in IDER session (the owner writes the host's ATAPI commands through it). */
+  get ider(): IderDevice | undefined {
+    return this.#phase === 'ider' ? this.#ider : undefined;
+  }
+
+  #iderReceive(bytes: Uint8Array): RedirectionStep {
+    try {
+      this.#iderApply(this.#ider?.receive(bytes));
+    } catch (error) {
+      if (!(error instanceof RedirectionError)) throw error;
+      this.#end('error', error);
+    }
+    return this.#take();
+  }
+
+  #iderApply(step: IderStep | undefined): void {
+    if (step === undefined) return;
+    this.#output.push(...step.output);
+    for (const event of step.events) this.#events.push({ kind: 'ider', event });
+    if (step.close) this.#end('ended');
+  }
+
   #take(): RedirectionStep {
     const step = { output: this.#output, events: this.#events, close: this.#close };
     this.#output = [];
@@ -128,6 +181,8 @@ export class RedirectionSession {
 
   #end(reason: 'ended' | 'refused' | 'auth-failed' | 'error', error?: RedirectionError): void {
     if (this.#phase === 'sol') this.#events.push({ kind: 'sol-close' });
+    if (this.#phase === 'kvm') this.#events.push({ kind: 'kvm-close' });
+    if (this.#ider) for (const event of this.#ider.end()) this.#events.push({ kind: 'ider', event });
     this.#phase = 'closed';
     this.#close = true;
     this.#events.push({ kind: 'close', reason, ...(error ? { error } : {}) });
@@ -159,6 +214,7 @@ export class RedirectionSession {
     this.#send(encodeFrame('startRedirectionSessionReply', { status }));
     if (status === START_STATUS.success) {
       this.#phase = 'auth';
+      this.#kind = kind;
       return;
     }
     this.#events.push({ kind: 'start-refused', session: tag, status });
@@ -182,6 +238,10 @@ export class RedirectionSession {
     if (verdict.ok && reason === undefined) {
       this.#principal = { user: verdict.user, realms: verdict.realms };
       this.#phase = 'ready';
+      if (this.#kind === 'ider') {
+        this.#phase = 'ider';
+        this.#ider = new IderDevice();
+      }
       this.#events.push({ kind: 'authenticated', user: verdict.user, realms: verdict.realms });
       return reply(AUTH_STATUS.success);
     }
@@ -208,7 +268,10 @@ export class RedirectionSession {
     if (principal === undefined) throw protocolError(frame.name, 'out of order', 'before authentication');
     switch (frame.name) {
       case 'startSol':
+        if (this.#kind !== 'sol') throw protocolError('StartSOLRedirection', 'out of order', `in a ${this.#kind ?? 'unknown'} session`);
         return this.#startSol(principal, frame);
+      case 'kvmStart':
+        return this.#startKvm(principal);
       case 'solDataToHost':
         if (this.#phase === 'sol' && frame.payload.length > 0) this.#events.push({ kind: 'sol-data', bytes: frame.payload });
         return;
@@ -223,6 +286,19 @@ export class RedirectionSession {
       default: // heartbeat, controls to host: nothing to do
         return;
     }
+  }
+
+  #startKvm(principal: RedirectionPrincipal): void {
+    if (this.#kind !== 'kvm' || this.#phase !== 'ready') throw protocolError('StartKVM', 'out of order', `in phase ${this.#phase} of a ${this.#kind ?? 'unknown'} session`);
+    const status = this.options.openKvm?.(principal) ?? START_STATUS.unsupported;
+    if (status === 0) {
+      this.#send(encodeFrame('kvmStartReply'));
+      this.#phase = 'kvm';
+      this.#events.push({ kind: 'kvm-open', user: principal.user });
+      return;
+    }
+    this.#events.push({ kind: 'kvm-refused', user: principal.user, status });
+    this.#end('refused');
   }
 
   #startSol(principal: RedirectionPrincipal, frame: RedirectionFrame): void {
