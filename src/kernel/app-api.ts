@@ -59,8 +59,14 @@ export interface AppContext {
   hostRequest(control: string, request: string): Promise<boolean>;
   /** HMAC-SHA-256 under a device-derived key (capability `crypto:<key>`). */
   hmac(keyName: string, data: Uint8Array): Promise<Uint8Array>;
-  /** The platform facts as they are now (capability `platform`, held by every app). */
+  /** The platform facts as they are now (capability `platform`, held by every app; local once the kernel pushed them). */
   platformFacts(): Promise<PlatformFactsView>;
+  /**
+   * The platform facts the kernel pushed to this instance, synchronously: sent at start and after
+   * every change, ahead of anything the kernel posts later (so a request sees every change that
+   * happened before it arrived). Undefined when none were pushed (then use `platformFacts`).
+   */
+  currentFacts?(): PlatformFactsView | undefined;
   /** Records End-of-POST (capability `platform:end-of-post`); false when it was already set. */
   setEndOfPost(): Promise<boolean>;
 }

@@ -10,6 +10,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { fromWireError, KernelError, toWireError } from './errors.js';
 import { checkWorkerMessage, type KernelToWorker, type NetFromWorker, type NetToWorker, type RequestBody, type WorkerToKernel } from './protocol.js';
+import type { PlatformFactsView } from './platform-facts.js';
 import type { Scheduler, ScheduledTask } from './scheduler.js';
 import type { FaultKind } from './trace.js';
 
@@ -105,6 +106,11 @@ export class AppHost {
       ? { t: 'syscall-reply', instance, call, ok: true, value: outcome.value }
       : { t: 'syscall-reply', instance, call, ok: false, error: toWireError(outcome.error) };
     this.#post(message);
+  }
+
+  /** Posts the platform's new facts to an attached instance (in order with everything posted after). */
+  postFacts(instance: number, facts: PlatformFactsView): void {
+    if (this.#sinks.has(instance)) this.#post({ t: 'facts', instance, facts });
   }
 
   /**

@@ -15,6 +15,7 @@ import type { CapabilitySet } from './capabilities.js';
 import { InstanceFaultError, KernelError } from './errors.js';
 import type { InterfaceSpec } from './interfaces.js';
 import type { NetFromWorker, NetToWorker, PlatformInfo, RequestBody, WithoutInstance } from './protocol.js';
+import type { PlatformFactsView } from './platform-facts.js';
 import type { Scheduler } from './scheduler.js';
 import { RestartBudget, type RestartPolicy } from './supervisor.js';
 import type { FaultKind, Trace } from './trace.js';
@@ -38,6 +39,8 @@ export interface SlotEnvironment {
   /** Deadline of an app's start (includes a cold worker's boot); default max(requestDeadlineMs, 10 s). */
   readonly startDeadlineMs?: number;
   platformInfo(): PlatformInfo;
+  /** The platform facts now (sent with `start`; changes are pushed with `pushFacts`). */
+  platformFacts?(): PlatformFactsView | undefined;
   /** Serves a syscall of this slot's instance; resolves to the reply or rejects with a typed error. */
   syscall(slot: AppSlot, capability: string, operation: string, args: unknown): Promise<unknown>;
   /** The current instance ended (faulted, stopped): release what the kernel holds for it. */
@@ -112,6 +115,11 @@ export class AppSlot {
     return this.#host.postNet({ ...message, instance } as NetToWorker, transfer, this.env.requestDeadlineMs);
   }
 
+  /** The platform facts changed: the current instance (starting or running) gets them before anything posted later. */
+  pushFacts(facts: PlatformFactsView): void {
+    if (this.#instance !== undefined) this.#host.postFacts(this.#instance, facts);
+  }
+
   stop(): void {
     this.state = 'stopped';
     this.#detach();
@@ -131,7 +139,8 @@ export class AppSlot {
     this.state = 'starting';
     this.#host.attach(instance, this.#sink(incarnation));
     const started = performance.now();
-    const body: RequestBody = { kind: 'start', app: this.name, capabilities: this.capabilities.ids, platform: this.env.platformInfo() };
+    const facts = this.env.platformFacts?.();
+    const body: RequestBody = { kind: 'start', app: this.name, capabilities: this.capabilities.ids, platform: this.env.platformInfo(), ...(facts ? { facts } : {}) };
     try {
       await this.#host.request(instance, body, this.env.startDeadlineMs ?? Math.max(this.env.requestDeadlineMs, 10_000));
       if (incarnation !== this.#incarnation || this.state !== 'starting') return;

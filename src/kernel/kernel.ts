@@ -54,10 +54,13 @@ export class Kernel {
         this.env.network?.instanceEnded(s);
       },
       onNet: (s, message) => this.env.network?.onNet(s, message),
+      platformFacts: () => this.#services.get(manifest.name)?.facts.view(),
     });
     this.#slots.set(manifest.name, slot);
     const network = this.env.network?.register(slot, manifest.grants.networkListeners);
-    this.#services.set(manifest.name, { ...this.env.servicesFor(manifest), ...(network ? { network } : {}) });
+    const services: AppServices = { ...this.env.servicesFor(manifest), ...(network ? { network } : {}) };
+    this.#services.set(manifest.name, services);
+    services.facts.subscribe((facts) => slot.pushFacts(facts)); // pushed, so reading them is no syscall per request
     for (const client of manifest.grants.heciClients) this.#heciOwners.set(client.uuid, { app: manifest.name, maxMessageBytes: client.maxMessageBytes });
     this.env.trace.record('kernel', { kind: 'app-loaded', app: manifest.name, capabilities: capabilities.size });
     return slot;

@@ -4,6 +4,8 @@
  * `platform:<fact>`, e.g. `platform:end-of-post` for mkhi). Each change is an `audit` trace event.
  * End-of-POST is set by the BIOS's MKHI END_OF_POST and cleared when the host resets (the BIOS
  * runs again); apps such as amt refuse pre-boot-only commands while it is set.
+ * Every change is also pushed to subscribers (the kernel posts it to each app instance, so an app
+ * reads the facts locally instead of a syscall per request; the `facts` syscall stays).
  */
 import type { Trace } from './trace.js';
 
@@ -20,6 +22,7 @@ const HOST_POWER_INITIAL = 8;
 export class PlatformFacts {
   #endOfPost = false;
   #hostPower = HOST_POWER_INITIAL;
+  readonly #listeners = new Set<(view: PlatformFactsView) => void>();
 
   constructor(readonly trace: Trace) {}
 
@@ -36,6 +39,17 @@ export class PlatformFacts {
     return { endOfPost: this.#endOfPost, hostPower: this.#hostPower };
   }
 
+  /** Calls `listener` with the new view after every change (synchronously); returns the unsubscribe function. */
+  subscribe(listener: (view: PlatformFactsView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    const view = this.view();
+    for (const listener of this.#listeners) listener(view);
+  }
+
   /**
    * The platform (the machine's engine port) reports every host power change here. An observation
    * of the host, not a grant: no app sets it, so it is not an audit event (the host traces it).
@@ -43,7 +57,9 @@ export class PlatformFacts {
    */
   setHostPower(state: number): void {
     if (!Number.isSafeInteger(state) || state < 0 || state > 0xffff) throw new RangeError(`host power state ${state} is not a CIM PowerState`);
+    if (this.#hostPower === state) return;
     this.#hostPower = state;
+    this.#changed();
   }
 
   /** Records End-of-POST on behalf of `app`; false when it was already set (nothing changes). */
@@ -51,6 +67,7 @@ export class PlatformFacts {
     if (this.#endOfPost) return false;
     this.#endOfPost = true;
     this.trace.record('audit', { kind: 'platform-fact', app, fact: 'end-of-post', value: true });
+    this.#changed();
     return true;
   }
 
@@ -59,5 +76,6 @@ export class PlatformFacts {
     if (!this.#endOfPost) return;
     this.#endOfPost = false;
     this.trace.record('audit', { kind: 'platform-fact', app: 'kernel', fact: 'end-of-post', value: false });
+    this.#changed();
   }
 }

@@ -9,6 +9,7 @@
  * (`net-ack`, flow control). A handler that throws outside a request reports `fault`.
  */
 import type { WireError } from './errors.js';
+import type { PlatformFactsView } from './platform-facts.js';
 
 /** Non-secret facts about the platform every app may read at start. */
 export interface PlatformInfo {
@@ -44,7 +45,8 @@ export const MAX_NET_CHUNK = 65536;
 
 /** What an instance is asked to do. */
 export type RequestBody =
-  | { readonly kind: 'start'; readonly app: string; readonly capabilities: readonly string[]; readonly platform: PlatformInfo }
+  /** `facts`: the platform facts at start; later changes follow as `facts` messages. */
+  | { readonly kind: 'start'; readonly app: string; readonly capabilities: readonly string[]; readonly platform: PlatformInfo; readonly facts?: PlatformFactsView }
   | { readonly kind: 'call'; readonly caller: string; readonly operation: string; readonly args: unknown }
   | { readonly kind: 'host-message'; readonly client: string; readonly bytes: Uint8Array }
   /** A host opened or closed a connection to one of the app's HECI clients (ordered with its messages). */
@@ -82,6 +84,8 @@ export type KernelToWorker =
   | { readonly t: 'ping'; readonly nonce: number }
   | NetToWorker;
 
+  /** The platform facts changed (posted before anything the kernel posts later: a request after a change sees it). */
+  | { readonly t: 'facts'; readonly instance: number; readonly facts: PlatformFactsView }
 export type WorkerToKernel =
   | { readonly t: 'reply'; readonly instance: number; readonly request: number; readonly ok: true; readonly value: unknown }
   /** `fault: true` when the app threw something other than an AppError: the instance is broken. */

@@ -6,7 +6,7 @@
  */
 import { AmtStateStore } from '../../amt-state/index.js';
 import type { PlatformFacts } from '../../amt/wsman/facts.js';
-import type { AppContext } from '../../kernel/app-api.js';
+import type { AppContext, PlatformFactsView } from '../../kernel/app-api.js';
 import { createMebxServer, MebxPasswordStore, type MebxServer } from '../../protocols/mebx/index.js';
 import { createPthiServer, type PthiServer } from '../../protocols/pthi/index.js';
 import { AmtDevice } from './device.js';
@@ -63,9 +63,20 @@ export async function openRuntime(context: AppContext, options: RuntimeOptions =
   };
 }
 
-/** Reads the kernel's platform facts (End-of-POST, host power) before a request. */
-export async function refreshFacts(runtime: AmtRuntime): Promise<void> {
-  const facts = await runtime.context.platformFacts();
+/**
+ * Reads the kernel's platform facts (End-of-POST, host power) before a request: the view the kernel
+ * pushed (no syscall, returns undefined), else the `facts` syscall (returns its promise).
+ */
+export function refreshFacts(runtime: AmtRuntime): Promise<void> | undefined {
+  const pushed = runtime.context.currentFacts?.();
+  if (pushed !== undefined) {
+    applyFacts(runtime, pushed);
+    return undefined;
+  }
+  return runtime.context.platformFacts().then((facts) => applyFacts(runtime, facts));
+}
+
+function applyFacts(runtime: AmtRuntime, facts: PlatformFactsView): void {
   runtime.facts.endOfPost = facts.endOfPost;
   if (typeof facts.hostPower === 'number') runtime.device.powerState = facts.hostPower;
 }

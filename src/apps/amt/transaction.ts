@@ -35,11 +35,12 @@ export function abandonRequest(runtime: AmtRuntime): void {
   runtime.device.drop();
 }
 
-/** Runs `task` as one request: facts refreshed first, staged changes dropped if it fails. */
+/** Runs `task` as one request: facts refreshed first (pushed by the kernel: no syscall), staged changes dropped if it fails. */
 export function serialized<T>(runtime: AmtRuntime, task: () => Promise<T>): Promise<T> {
   return runtime.lock.run(async () => {
     try {
-      await refreshFacts(runtime);
+      const reading = refreshFacts(runtime);
+      if (reading !== undefined) await reading;
       return await task();
     } catch (error) {
       abandonRequest(runtime);

@@ -1,7 +1,8 @@
 /**
  * The worker-side `AppContext`: every helper becomes a `syscall` message naming a capability id;
  * the kernel answers with `syscall-reply`. Nothing here holds authority — a forged capability id
- * simply gets VME_ERR_CAPABILITY_DENIED back from the kernel.
+ * simply gets VME_ERR_CAPABILITY_DENIED back from the kernel. The platform facts are the exception:
+ * the kernel pushes them (at start and on every change), so reading them costs no round trip.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { AppContext, MemoryApi, NvramOperation, PlatformFactsView } from '../app-api.js';
@@ -38,8 +39,13 @@ export class SyscallTable {
   }
 }
 
-/** Builds the context an app's `start` receives. */
-export function createAppContext(app: string, platform: PlatformInfo, capabilities: readonly string[], syscalls: SyscallTable): AppContext {
+/** The platform facts as the kernel last pushed them to this instance (undefined: ask with the syscall). */
+export interface FactsCell {
+  view: PlatformFactsView | undefined;
+}
+
+/** Builds the context an app's `start` receives; `facts` is kept current by the kernel's `facts` messages. */
+export function createAppContext(app: string, platform: PlatformInfo, capabilities: readonly string[], syscalls: SyscallTable, facts: FactsCell = { view: undefined }): AppContext {
   const invoke = (capability: string, operation: string, args: unknown): Promise<unknown> => syscalls.send(capability, operation, args);
   const nvram = {
     get: async (key: string) => {
@@ -62,7 +68,8 @@ export function createAppContext(app: string, platform: PlatformInfo, capabiliti
     client: <I extends InterfaceSpec>(spec: I) => makeClient(spec, (operation, args) => invoke(`call:${spec.app}`, operation, args)),
     hostRequest: async (control: string, request: string) => ((await invoke(`host:${control}`, 'request', { request })) as { accepted: boolean }).accepted,
     hmac: async (keyName: string, data: Uint8Array) => ((await invoke(`crypto:${keyName}`, 'hmac', { data })) as { mac: Uint8Array }).mac,
-    platformFacts: async () => (await invoke('platform', 'facts', {})) as PlatformFactsView,
+    platformFacts: async () => facts.view ?? ((await invoke('platform', 'facts', {})) as PlatformFactsView),
+    currentFacts: () => facts.view,
     setEndOfPost: async () => ((await invoke('platform:end-of-post', 'setEndOfPost', {})) as { changed: boolean }).changed,
   });
 }

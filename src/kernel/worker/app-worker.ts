@@ -10,7 +10,7 @@ import { toWireError } from '../errors.js';
 import type { InterfaceSpec } from '../interfaces.js';
 import type { KernelToWorker, NetToWorker, RequestBody } from '../protocol.js';
 import { AppError } from '../errors.js';
-import { createAppContext, SyscallTable } from './app-context.js';
+import { createAppContext, SyscallTable, type FactsCell } from './app-context.js';
 import { InstanceNet } from './app-net.js';
 
 interface Slot {
@@ -27,6 +27,8 @@ const loaded = import(moduleUrl).then((module: { default?: AppDefinition }) => {
   return module.default;
 });
 const slots = new Map<number, Slot>();
+/** Each instance's pushed platform facts, from its `start` on (a `facts` message may arrive while it starts). */
+const facts = new Map<number, FactsCell>();
 
 async function perform(instance: number, body: RequestBody): Promise<unknown> {
   const definition = await loaded;
@@ -34,7 +36,7 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
     const syscalls = new SyscallTable(port as NonNullable<typeof port>, instance);
     const slot: Slot = { syscalls, net: new InstanceNet(port as NonNullable<typeof port>, instance), instance: undefined };
     slots.set(instance, slot);
-    slot.instance = await definition.start(createAppContext(body.app, body.platform, body.capabilities, syscalls));
+    slot.instance = await definition.start(createAppContext(body.app, body.platform, body.capabilities, syscalls, facts.get(instance)));
     return {};
   }
   const running = slots.get(instance)?.instance;
@@ -90,6 +92,7 @@ function stop(instance: number): void {
   try {
     slot?.instance?.stop?.();
   } catch {
+  facts.delete(instance);
     // A failing stop() must not take the other instances down; the instance is gone either way.
   }
 }
@@ -101,8 +104,14 @@ port.on('message', (message: KernelToWorker) => {
       break;
     case 'syscall-reply':
       slots.get(message.instance)?.syscalls.settle(message.call, message.ok, message.ok ? message.value : undefined, message.ok ? undefined : message.error);
+      if (message.body.kind === 'start') facts.set(message.instance, { view: message.body.facts });
       break;
     case 'stop':
+    case 'facts': {
+      const cell = facts.get(message.instance);
+      if (cell) cell.view = message.facts;
+      break;
+    }
       stop(message.instance);
       break;
     case 'ping':
