@@ -68,7 +68,7 @@ test('curl --digest over 16992 and 16993, openssl TLS 1.2 with the device certif
   const flash = new MemoryBacking(platform.image);
   const counter = new MemoryCounter();
   const first = await boot(flash, counter);
-  assert.deepEqual(first.networkListeners().map((l) => [l.app, l.protocol, l.port, l.listening]), [['amt', 'tcp', 16992, true], ['amt', 'tcp', 16993, true], ['amt', 'tcp', 16994, true], ['amt', 'tcp', 16995, true], ['amt', 'udp', 623, true]]);
+  assert.deepEqual(first.networkListeners().map((l) => [l.app, l.protocol, l.port, l.listening]), [['amt', 'tcp', 16992, true], ['amt', 'tcp', 16993, true], ['amt', 'tcp', 16994, true], ['amt', 'tcp', 16995, true], ['amt', 'tcp', 5900, true], ['amt', 'udp', 623, true]]);
   const identity = await first.client(AMT_INTERFACE).networkIdentity({});
   assert.equal(identity.address, address);
 
