@@ -139,6 +139,12 @@ export class Engine {
     return this.#kernel().handleHostSerial(app, bytes);
   }
 
+  /** IDE-R: the host reads blocks of media an engine app serves (wakes the engine). */
+  async handleHostMediaRead(app: string, device: string, lba: number, count: number): Promise<Uint8Array> {
+    this.parts.power?.activity('heci');
+    return this.#kernel().handleHostMediaRead(app, device, lba, count);
+  }
+
   /** A network event for one of the engine's listeners (wakes the engine; the network device calls it itself). */
   networkEvent(): void {
     this.parts.power?.activity('network');

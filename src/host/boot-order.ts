@@ -23,6 +23,16 @@ export interface BootMedia {
   readonly description: string;
   /** The simulated OS's kernel command line when booted from this media. */
   readonly commandLine: string;
+  /** IDE-R: the media's blocks, read through the redirection session (the BIOS reads its boot record; boot-media.ts). */
+  readonly blocks?: MediaBlocks;
+}
+
+/** An async block device: `read(lba, count)` → exactly `count * blockSize` bytes, or a rejection. */
+export interface MediaBlocks {
+  readonly blockSize: number;
+  /** Blocks on the media (0: unknown). */
+  readonly count: number;
+  read(lba: number, count: number): Promise<Uint8Array>;
 }
 
 /** The media a new host has: a disk and a PXE server answer, the CD drive and IDE-R are empty. */

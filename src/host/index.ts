@@ -22,7 +22,8 @@ export {
   type PowerState,
 } from './power.js';
 export { BIOS_STEPS, DEFAULT_UMA_SIZE, umaPlacement, type BiosFaults, type BiosOptions, type BiosStep, type MebxHandler, type MebxSession } from './bios.js';
-export { BOOT_DEVICES, BootOrder, DEFAULT_BOOT_ORDER, DEFAULT_MEDIA, type BootDeviceName, type BootMedia, type BootSelection } from './boot-order.js';
+export { BOOT_DEVICES, BootOrder, DEFAULT_BOOT_ORDER, DEFAULT_MEDIA, type BootDeviceName, type BootMedia, type BootSelection, type MediaBlocks } from './boot-order.js';
+export { readBootRecord, type BootMediaReport } from './boot-media.js';
 export { ABSENT_ENGINE, type EndOfPostReply, type EngineHostPort, type UmaPlacement } from './engine-port.js';
 export { HostError } from './errors.js';
 export { DEFAULT_ATTRIBUTE, TEXT_COLUMNS, TEXT_ROWS, TextFramebuffer, type CursorPosition, type DirtyRectangle, type TextScreen } from './framebuffer.js';

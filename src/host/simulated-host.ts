@@ -13,6 +13,7 @@ import { hostFail } from './errors.js';
 import { TextFramebuffer } from './framebuffer.js';
 import type { Host, HostPhase, HostSnapshot, HostState } from './host.js';
 import { Keyboard } from './keyboard.js';
+import { readBootRecord } from './boot-media.js';
 import { SimulatedOs, type OsFaults } from './os.js';
 import { canApply, POWER_REQUESTS, powerRequest, PowerStateMachine, type PowerChange, type PowerReason, type PowerRequestSpec } from './power.js';
 import { Uart, type UartOptions } from './serial.js';
@@ -285,8 +286,21 @@ export class SimulatedHost implements Host {
     if (outcome.kind === 'no-boot-device') return void (run.halted = true);
     const resume = this.#hibernatedOn === outcome.device;
     if (resume) this.#hibernatedOn = undefined;
-    run.os = new SimulatedOs(this.#osContext(), outcome.device, outcome.media, signal);
+    const media = outcome.media.blocks ? await this.#loadMedia(outcome.device, outcome.media, signal) : outcome.media;
+    if (media === undefined) return void (run.halted = true);
+    run.os = new SimulatedOs(this.#osContext(), outcome.device, media, signal);
     await run.os.boot(resume ? 'resume-from-hibernation' : 'cold', faults);
+  }
+
+  /** IDE-R: the BIOS reads the media's boot record through the session; undefined (halt) when that fails. */
+  async #loadMedia(device: BootDeviceName, media: BootMedia, signal: AbortSignal): Promise<BootMedia | undefined> {
+    const report = await readBootRecord(device, media, signal);
+    this.#record({ kind: 'boot-media', report });
+    if (signal.aborted) throw new RunAborted();
+    const line = report.error ? `IDE-R: ${report.error}` : `IDE-R: ${report.found}`;
+    this.screen.write(`${line}\n`);
+    this.serial.transmit(`${line}\r\n`);
+    return report.error ? undefined : { description: `${media.description}, ${report.found}`, commandLine: report.commandLine };
   }
 
   #biosContext(run: Run): Parameters<typeof runPost>[0] {

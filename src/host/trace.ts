@@ -5,6 +5,7 @@
 import type { BiosEvent, PostOutcome } from './bios.js';
 import type { OsEvent } from './os.js';
 import type { PowerChange } from './power.js';
+import type { BootMediaReport } from './boot-media.js';
 
 /** Everything the host reports, as a discriminated union on `kind`. */
 export type HostEventBody =
@@ -13,7 +14,9 @@ export type HostEventBody =
   | { readonly kind: 'power'; readonly change: PowerChange }
   | { readonly kind: 'nmi'; readonly handledBy: 'os' | 'nobody' }
   | { readonly kind: 'post-outcome'; readonly outcome: PostOutcome['kind'] }
-  | { readonly kind: 'internal-error'; readonly message: string };
+  | { readonly kind: 'internal-error'; readonly message: string }
+  /** IDE-R: what the BIOS read from redirected media before booting it (boot-media.ts). */
+  | { readonly kind: 'boot-media'; readonly report: BootMediaReport };
 
 export type HostEvent = HostEventBody & { readonly at: number; readonly sequence: number };
 export type HostEventKind = HostEventBody['kind'];

@@ -117,6 +117,8 @@ export interface AppInstance<I extends InterfaceSpec | undefined> {
    * coalesced (a bounded backlog; beyond it the oldest are dropped). Without this handler they are ignored.
    */
   onHostSerial?(bytes: Uint8Array): void | Promise<void>;
+  /** IDE-R: the host reads `count` blocks at `lba` of media this app attached (`host:boot` media); returns exactly those bytes. */
+  onHostMediaRead?(device: string, lba: number, count: number): Uint8Array | Promise<Uint8Array>;
   /** A peer connected to one of the app's granted tcp ports (no handler: the connection is closed). */
   onConnection?(connection: AppConnection): void;
   /** A UDP datagram to a granted udp port; the returned bytes (if any) are sent back to `remote`. */

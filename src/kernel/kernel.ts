@@ -146,6 +146,20 @@ export class Kernel {
     await slot.request({ kind: 'host-serial', bytes });
   }
 
+  /**
+   * IDE-R: the host reads blocks of media an app attached through `host:boot`. The app's answer must
+   * be bytes of at most 64 KiB.
+   * @throws KernelError VME_ERR_CAPABILITY_DENIED (no such app or no host:boot grant), VME_ERR_IPC_INVALID (a bad answer), as `call` otherwise
+   */
+  async handleHostMediaRead(app: string, device: string, lba: number, count: number): Promise<Uint8Array> {
+    const slot = this.#slots.get(app);
+    if (!slot?.capabilities.lookup('host:boot')) kernelFail('VME_ERR_CAPABILITY_DENIED', `${app} holds no host:boot line`, { app });
+    this.env.trace.count('host.media-reads');
+    const bytes = await slot.request({ kind: 'host-media-read', device, lba, count });
+    if (!(bytes instanceof Uint8Array) || bytes.length > 65536) kernelFail('VME_ERR_IPC_INVALID', `${app} answered a media read with ${bytes instanceof Uint8Array ? `${bytes.length} bytes` : typeof bytes}`, { app });
+    return bytes;
+  }
+
   /** Where each of an app's engine-memory pages is now, by the app's page number (diagnostics, host-attack tests). */
   pageLocations(app: string): { page: number; location: PageLocation }[] {
     return this.#services.get(app)?.memory?.locations() ?? [];

@@ -53,6 +53,8 @@ export type RequestBody =
   | { readonly kind: 'host-connection'; readonly client: string; readonly event: HostConnectionEvent }
   /** Bytes the host UART transmitted, for an app that opened `host:serial` (in order, coalesced). */
   | { readonly kind: 'host-serial'; readonly bytes: Uint8Array }
+  /** IDE-R: the host reads `count` blocks at `lba` of media the app attached (`host:boot` media); the reply value is the bytes. */
+  | { readonly kind: 'host-media-read'; readonly device: string; readonly lba: number; readonly count: number }
   /** A UDP datagram to a granted udp port; the reply value is the datagram to send back (or undefined). */
   | { readonly kind: 'datagram'; readonly port: number; readonly remote: RemoteAddress; readonly bytes: Uint8Array };
 

@@ -52,7 +52,21 @@ export interface HostPorts {
   hostSerialWrite?(app: string, bytes: Uint8Array): number;
   /** `host:framebuffer` overlay: one line over the host's screen ('' removes it); false without a screen. */
   hostOverlay?(app: string, text: string): boolean;
+  /** `host:boot` media (IDE-R): attach or detach media the app serves; false without a host or for a device that takes none. */
+  hostMedia?(app: string, media: HostMediaRequest): boolean;
 }
+
+/** IDE-R media an app attaches (`host:boot` syscall `media`); the host reads it with `host-media-read` requests. */
+export interface HostMediaRequest {
+  readonly action: 'attach' | 'detach';
+  readonly device: 'ider-cd' | 'ider-floppy';
+  readonly description: string;
+  readonly blockSize: number;
+  readonly blocks: number;
+}
+
+/** The IDE-R devices a `host:boot` media syscall may name. */
+export const HOST_MEDIA_DEVICES: readonly string[] = ['ider-cd', 'ider-floppy'];
 
 /** What one app instance's syscalls are served from. */
 export interface AppServices {
@@ -92,6 +106,7 @@ function perform(capability: Capability, operation: string, args: Record<string,
     case 'host': {
       if (operation === 'snapshot' || operation === 'key') return hostScreenOperation(services, grant.control, operation, args);
       if (operation === 'write' || operation === 'overlay') return hostLineOperation(services, grant.control, operation, args);
+      if (operation === 'media') return hostMediaOperation(services, grant.control, args);
       const request = args.request as string;
       if (!HOST_REQUESTS[grant.control].includes(request)) kernelFail('VME_ERR_IPC_INVALID', `host control ${grant.control} has no request ${JSON.stringify(request)}`);
       return { accepted: services.ports.hostControl(services.app, grant.control, request) };
@@ -126,6 +141,14 @@ function hostLineOperation(services: AppServices, control: HostControl, operatio
   if (control !== line) kernelFail('VME_ERR_CAPABILITY_DENIED', `${operation} is a host:${line} operation, not host:${control}`, { control, operation });
   if (operation === 'write') return { accepted: services.ports.hostSerialWrite?.(services.app, args.bytes as Uint8Array) ?? 0 };
   return { accepted: services.ports.hostOverlay?.(services.app, args.text as string) ?? false };
+}
+
+/** IDE-R media on the `host:boot` line: the device must be an IDE-R one and the action attach/detach. */
+function hostMediaOperation(services: AppServices, control: HostControl, args: Record<string, unknown>): unknown {
+  if (control !== 'boot') kernelFail('VME_ERR_CAPABILITY_DENIED', `media is a host:boot operation, not host:${control}`, { control, operation: 'media' });
+  const { action, device } = args as { action: string; device: string };
+  if ((action !== 'attach' && action !== 'detach') || !HOST_MEDIA_DEVICES.includes(device)) kernelFail('VME_ERR_IPC_INVALID', `host:boot media takes attach/detach of ider-cd or ider-floppy, got ${JSON.stringify(action)} ${JSON.stringify(device)}`);
+  return { accepted: services.ports.hostMedia?.(services.app, args as unknown as HostMediaRequest) ?? false };
 }
 
 /** KVM's data path: the screen and the keyboard, only on the `host:framebuffer` line. */

@@ -43,6 +43,14 @@ export const SYSCALLS = {
     },
     /** `host:framebuffer` only: keys typed on the host keyboard (KVM key events); `accepted` is how many fit its queue. */
     key: { args: { keys: { type: 'bytes', maxBytes: 64 } }, reply: { accepted: { type: 'integer', min: 0, max: 64 } } },
+    /** `host:boot` only (IDE-R): `attach` puts media served by the app in `device` (`ider-cd`/`ider-floppy`), `detach` empties it; the host reads its blocks with `host-media-read` requests. */
+    media: {
+      args: {
+        action: { type: 'string', maxLength: 8 }, device: { type: 'string', maxLength: 16 }, description: { type: 'string', maxLength: 80 },
+        blockSize: { type: 'integer', min: 0, max: 4096 }, blocks: { type: 'integer', min: 0, max: 0xffffffff },
+      },
+      reply: { accepted: { type: 'boolean' } },
+    },
   },
   crypto: {
     hmac: { args: { data: { type: 'bytes', maxBytes: 65536 } }, reply: { mac: { type: 'bytes', maxBytes: 32 } } },

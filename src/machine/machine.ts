@@ -11,6 +11,7 @@ import { HeciPlatform, MeiDeviceServer, registerGrantedClients, type HeciBus } f
 import { SimulatedHost, serveHostControl, type EngineHostPort, type Host, type HostClock, type HostControlLine, type MebxHandler, type SimulatedHostOptions, type TextFramebuffer } from '../host/index.js';
 import type { HostDram } from '../devices/host-dram.js';
 import type { HostPorts, HostScreenSnapshot, NetworkOptions } from '../kernel/index.js';
+import type { HostMediaRequest } from '../kernel/services.js';
 import type { Fuses } from '../platform/fuses.js';
 import { biosEnginePort, heciMebxTransport } from './bios-engine-port.js';
 import { hostScreenSnapshot } from './host-screen.js';
@@ -78,6 +79,27 @@ class HostControlRelay implements HostPorts {
   stop(): void {
     this.serial.closeAll();
     this.#overlay?.stop();
+  }
+
+  /** IDE-R: media an app serves goes into (or leaves) the host's IDE-R drive; its blocks are read through the app. */
+  hostMedia(app: string, media: HostMediaRequest): boolean {
+    if (!this.host) return false;
+    this.notify('host-media', `${app}: ${media.action} ${media.device}`);
+    if (media.action === 'detach') {
+      this.host.setMedia(media.device, undefined);
+      return true;
+    }
+    const engine = (): Engine | undefined => this.engine;
+    this.host.setMedia(media.device, {
+      description: media.description,
+      commandLine: '',
+      blocks: {
+        blockSize: media.blockSize,
+        count: media.blocks,
+        read: (lba, count) => engine()?.handleHostMediaRead(app, media.device, lba, count) ?? Promise.reject(new Error('no engine')),
+      },
+    });
+    return true;
   }
 
   /** KVM: the host's text screen, unless unchanged since `since`. */

@@ -2,13 +2,15 @@
  * IDE redirection in the AMT app (issue 6 §1): a console serves a CD or floppy image over an
  * `IDER` redirection session, and the host sees it in its IDE-R drive. One IDER session at a time
  * (another start answers 2, busy); IDER needs AMT_RedirectionService's IDER switch and the
- * listener, and IDER enabled in MEBx (else 3). When the console enables the IDE registers, the
+ * listener, IDER enabled in MEBx and, where IPS_OptInService requires it (client control mode:
+ * always), the user's consent (else 3). When the console enables the IDE registers, the
  * service asks each drive TEST UNIT READY (once more after a unit attention) and READ CAPACITY,
  * and attaches the drives that have media to the host (`host:boot` syscall `media`). The host's
  * block reads (kernel `onHostMediaRead`) become READ(10) commands on the session; a read the
  * console does not answer within READ_TIMEOUT_MS fails. The session's end detaches the media.
  */
 import type { RemoteEndpoint } from '../../amt/auth/index.js';
+import { currentOptInPhase, OPT_IN_PHASE, optInRequiredFor } from '../../amt/wsman/classes/opt-in.js';
 import { redirectionFeatures } from '../../amt/wsman/classes/redirection.js';
 import { atapi, IDER_BLOCK_BYTES, parseReadCapacity, SENSE_KEY, START_STATUS, type IderDevice, type IderDriveName, type IderEvent } from '../../protocols/redirection/index.js';
 import type { AmtRuntime } from './runtime.js';
@@ -89,9 +91,11 @@ export class IderService {
     void this.runtime.store.mebx().then((settings) => (this.#mebxIder = settings.features.ider), () => (this.#mebxIder = false));
   }
 
-  /** StartRedirectionSession `IDER`: 0 admits, 3 disabled, 2 busy. */
+  /** StartRedirectionSession `IDER`: 0 admits, 3 disabled or no user consent where it is required [status unverified], 2 busy. */
   admission(): number {
-    if (!this.#mebxIder || !redirectionFeatures(this.runtime.committed).ider) return START_STATUS.unsupported;
+    const { committed, device } = this.runtime;
+    if (!this.#mebxIder || !redirectionFeatures(committed).ider) return START_STATUS.unsupported;
+    if (optInRequiredFor(committed, 'ider') && currentOptInPhase(committed, device.now(), device.powerState) !== OPT_IN_PHASE.received) return START_STATUS.unsupported;
     if (this.#active !== undefined) return START_STATUS.busy;
     return START_STATUS.success;
   }

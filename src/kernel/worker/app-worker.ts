@@ -49,6 +49,10 @@ async function perform(instance: number, body: RequestBody): Promise<unknown> {
     await running.onHostConnection?.(body.client, body.event);
     return {};
   }
+  if (body.kind === 'host-media-read') {
+    if (!running.onHostMediaRead) throw new AppError('no-media', 'this app serves no host media');
+    return running.onHostMediaRead(body.device, body.lba, body.count);
+  }
   if (body.kind === 'host-serial') {
     await running.onHostSerial?.(body.bytes);
     return {};
