@@ -39,7 +39,8 @@ interface InFlight {
 
 /** Network data posted to one instance and not yet acknowledged. */
 interface Unacked {
-  count: number;
+  /** Bytes (acknowledgements are coalesced, so they are counted in bytes, not messages). */
+  bytes: number;
   /** An acknowledgement arrived since the deadline was armed (the instance is making progress). */
   progress: boolean;
   deadline: ScheduledTask;
@@ -121,8 +122,9 @@ export class AppHost {
   postNet(message: NetToWorker, transfer: ArrayBuffer[] = [], ackDeadlineMs?: number): boolean {
     const worker = this.#worker;
     if (!worker || !this.#sinks.has(message.instance)) return false;
+    const bytes = message.t === 'net-data' ? message.bytes.length : 0; // read before the transfer detaches it
     worker.postMessage(message satisfies KernelToWorker, transfer);
-    if (message.t === 'net-data' && ackDeadlineMs !== undefined) this.#expectAck(message.instance, ackDeadlineMs);
+    if (message.t === 'net-data' && ackDeadlineMs !== undefined) this.#expectAck(message.instance, bytes, ackDeadlineMs);
     return true;
   }
 
@@ -173,7 +175,8 @@ export class AppHost {
       return;
     }
     if (message.t !== 'reply') {
-      if (message.t === 'net-ack') this.#acked(message.instance);
+      if (message.t === 'net-ack') this.#acked(message.instance, message.bytes);
+      else if (message.t === 'net-write' && message.ack !== undefined) this.#acked(message.instance, message.ack);
       this.#sinks.get(message.instance)?.onNet?.(message);
       return;
     }
@@ -208,21 +211,21 @@ export class AppHost {
     worker.postMessage({ t: 'ping', nonce } satisfies KernelToWorker);
   }
 
-  #expectAck(instance: number, deadlineMs: number): void {
+  #expectAck(instance: number, bytes: number, deadlineMs: number): void {
     const pending = this.#unacked.get(instance);
     if (pending) {
-      pending.count++;
+      pending.bytes += bytes;
       return;
     }
-    const entry: Unacked = { count: 1, progress: false, deadline: this.options.scheduler.schedule(deadlineMs, () => this.#ackOverdue(instance, entry, deadlineMs)) };
+    const entry: Unacked = { bytes, progress: false, deadline: this.options.scheduler.schedule(deadlineMs, () => this.#ackOverdue(instance, entry, deadlineMs)) };
     this.#unacked.set(instance, entry);
   }
 
-  #acked(instance: number): void {
+  #acked(instance: number, bytes: number): void {
     const pending = this.#unacked.get(instance);
     if (!pending) return;
     pending.progress = true;
-    if (--pending.count > 0) return;
+    if ((pending.bytes -= bytes) > 0) return;
     pending.deadline.cancel();
     this.#unacked.delete(instance);
   }

@@ -6,7 +6,7 @@
  * Network connections (design 0009) travel as `net-*` messages: the kernel owns the sockets and
  * posts what a peer sent (`net-open`, `net-data`, `net-eof`, `net-close`); the worker posts what
  * the app does (`net-write`, `net-end`, `net-destroy`) and acknowledges data it has handed over
- * (`net-ack`, flow control). A handler that throws outside a request reports `fault`.
+ * (`net-ack`, or `ack` on a `net-write`: flow control). A handler that throws outside a request reports `fault`.
  */
 import type { WireError } from './errors.js';
 import type { PlatformFactsView } from './platform-facts.js';
@@ -72,7 +72,8 @@ export type WithoutInstance<T> = T extends unknown ? Omit<T, 'instance'> : never
 
 /** What an instance does with one of its connections (the kernel checks the connection is its own). */
 export type NetFromWorker =
-  | { readonly t: 'net-write'; readonly instance: number; readonly connection: number; readonly bytes: Uint8Array }
+  /** `ack`: bytes of `net-data` handed to the app, acknowledged with this write (as a `net-ack` would). */
+  | { readonly t: 'net-write'; readonly instance: number; readonly connection: number; readonly bytes: Uint8Array; readonly ack?: number }
   | { readonly t: 'net-end'; readonly instance: number; readonly connection: number }
   | { readonly t: 'net-destroy'; readonly instance: number; readonly connection: number }
   /** `bytes` of `net-data` were handed to the app (the kernel resumes a paused socket). */
@@ -84,10 +85,10 @@ export type KernelToWorker =
   | { readonly t: 'syscall-reply'; readonly instance: number; readonly call: number; readonly ok: false; readonly error: WireError }
   | { readonly t: 'stop'; readonly instance: number }
   | { readonly t: 'ping'; readonly nonce: number }
-  | NetToWorker;
-
   /** The platform facts changed (posted before anything the kernel posts later: a request after a change sees it). */
   | { readonly t: 'facts'; readonly instance: number; readonly facts: PlatformFactsView }
+  | NetToWorker;
+
 export type WorkerToKernel =
   | { readonly t: 'reply'; readonly instance: number; readonly request: number; readonly ok: true; readonly value: unknown }
   /** `fault: true` when the app threw something other than an AppError: the instance is broken. */
@@ -115,7 +116,7 @@ export function checkWorkerMessage(message: unknown): message is WorkerToKernel 
     case 'fault':
       return isId(m.instance) && typeof m.error === 'object' && m.error !== null;
     case 'net-write':
-      return isId(m.instance) && isId(m.connection) && m.bytes instanceof Uint8Array && m.bytes.length <= MAX_NET_CHUNK;
+      return isId(m.instance) && isId(m.connection) && m.bytes instanceof Uint8Array && m.bytes.length <= MAX_NET_CHUNK && (m.ack === undefined || isId(m.ack));
     case 'net-end':
     case 'net-destroy':
       return isId(m.instance) && isId(m.connection);

@@ -5,7 +5,7 @@
  * - a connection goes to the running instance (`net-open`), else it is closed at once, as is one
  *   beyond `maxConnections` for its listener;
  * - what the peer sends is posted in order (`net-data`, ArrayBuffers moved); the socket is paused
- *   while more than `maxUnackedBytes` wait for the app's `net-ack`, resumed below half of it;
+ *   while more than `maxUnackedBytes` wait for the app's acknowledgement (`net-ack`, or `ack` on a `net-write`), resumed below half of it;
  * - the instance may write/end/destroy only connections it was given: an id never issued to it is
  *   refused and audited (`net-denied`); one it was given that has closed since is ignored;
  * - more than `maxQueuedBytes` queued toward a peer that stopped reading destroys the connection;
@@ -92,6 +92,7 @@ export class AppNetwork {
     const { socket } = connection;
     switch (message.t) {
       case 'net-write':
+        if (message.ack !== undefined) this.#acked(connection, message.ack);
         if (socket.destroyed || socket.writableEnded) return;
         this.env.activity();
         socket.write(message.bytes);
@@ -107,11 +108,16 @@ export class AppNetwork {
         socket.destroy();
         return;
       case 'net-ack':
-        connection.unacked = Math.max(0, connection.unacked - message.bytes);
-        if (connection.paused && connection.unacked <= this.env.limits.maxUnackedBytes / 2) {
-          connection.paused = false;
-          socket.resume();
-        }
+        this.#acked(connection, message.bytes);
+    }
+  }
+
+  /** The app took `bytes` more: a paused socket resumes once at most half the limit is outstanding. */
+  #acked(connection: Connection, bytes: number): void {
+    connection.unacked = Math.max(0, connection.unacked - bytes);
+    if (connection.paused && connection.unacked <= this.env.limits.maxUnackedBytes / 2) {
+      connection.paused = false;
+      connection.socket.resume();
     }
   }
 

@@ -92,11 +92,11 @@ function network(message: NetToWorker): void {
 function stop(instance: number): void {
   const slot = slots.get(instance);
   slots.delete(instance);
+  facts.delete(instance);
   slot?.net.clear();
   try {
     slot?.instance?.stop?.();
   } catch {
-  facts.delete(instance);
     // A failing stop() must not take the other instances down; the instance is gone either way.
   }
 }
@@ -104,21 +104,22 @@ function stop(instance: number): void {
 port.on('message', (message: KernelToWorker) => {
   switch (message.t) {
     case 'request':
+      if (message.body.kind === 'start') facts.set(message.instance, { view: message.body.facts });
       void serve(message.instance, message.request, message.body);
       break;
-    case 'syscall-reply':
-      slots.get(message.instance)?.syscalls.settle(message.call, message.ok, message.ok ? message.value : undefined, message.ok ? undefined : message.error);
-      if (message.body.kind === 'start') facts.set(message.instance, { view: message.body.facts });
-      break;
-    case 'stop':
     case 'facts': {
       const cell = facts.get(message.instance);
       if (cell) cell.view = message.facts;
       break;
     }
+    case 'syscall-reply':
+      slots.get(message.instance)?.syscalls.settle(message.call, message.ok, message.ok ? message.value : undefined, message.ok ? undefined : message.error);
+      break;
+    case 'stop':
       stop(message.instance);
       break;
     case 'ping':
+      for (const slot of slots.values()) slot.net.flush(); // the kernel reads a pong as "every earlier ack has arrived"
       port.postMessage({ t: 'pong', nonce: message.nonce });
       break;
     default:
