@@ -46,6 +46,11 @@ export class AmtHttpConnection {
     return this.#closed;
   }
 
+  /** A request has begun arriving and is not complete yet (adapters time this). */
+  get receivingRequest(): boolean {
+    return !this.#closed && this.#parser.midRequest;
+  }
+
   /** Bytes from the peer. */
   receive(bytes: Uint8Array): void {
     if (this.#closed || this.#error !== undefined) return;

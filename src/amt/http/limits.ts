@@ -18,6 +18,11 @@ export interface HttpLimits {
   readonly maxPipelinedRequests: number;
   /** An idle connection is closed after this long (ms); adapters only. */
   readonly idleTimeoutMs: number;
+  /**
+   * From a request's first byte until it is complete (ms); adapters only. Without it a client that
+   * trickles one byte per idle period (slowloris) would hold a connection for days.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
@@ -28,4 +33,5 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxChunkLineBytes: 128,
   maxPipelinedRequests: 16,
   idleTimeoutMs: 30_000,
+  requestTimeoutMs: 20_000,
 };

@@ -43,6 +43,11 @@ export class HttpRequestParser {
     return this.#state.kind === 'failed';
   }
 
+  /** Part of a request has arrived and the rest has not. */
+  get midRequest(): boolean {
+    return this.#state.kind !== 'failed' && (this.#state.kind !== 'head' || this.#buffer.length > 0);
+  }
+
   /** Feeds bytes; returns what they completed. Never throws for any input. */
   push(bytes: Uint8Array): ParserEvent[] {
     if (this.#state.kind === 'failed') return [];

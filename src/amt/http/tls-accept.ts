@@ -39,10 +39,14 @@ function trustedPeer(active: ActiveTls, socket: TLSSocket): boolean {
   return typeof commonName === 'string' && names.includes(commonName);
 }
 
-/** Feeds `stream` to a new connection of `core`; destroys it after `core.limits.idleTimeoutMs` without traffic. */
+/**
+ * Feeds `stream` to a new connection of `core`; destroys it after `core.limits.idleTimeoutMs`
+ * without traffic, or when a request takes longer than `requestTimeoutMs` from its first byte.
+ */
 export function attachHttpStream(core: AmtHttpCore, stream: Duplex, context: ConnectionContext): AmtHttpConnection {
   const idle = setTimeout(() => stream.destroy(), core.limits.idleTimeoutMs);
   idle.unref();
+  let request: NodeJS.Timeout | undefined;
   const connection = core.connect(context, {
     write: (bytes) => {
       if (stream.destroyed) return;
@@ -54,12 +58,20 @@ export function attachHttpStream(core: AmtHttpCore, stream: Duplex, context: Con
   stream.on('data', (bytes: Buffer) => {
     idle.refresh();
     connection.receive(bytes);
+    if (!connection.receivingRequest) {
+      clearTimeout(request);
+      request = undefined;
+    } else if (request === undefined) {
+      request = setTimeout(() => stream.destroy(), core.limits.requestTimeoutMs);
+      request.unref();
+    }
   });
   // The peer sent FIN: answer what it sent, then end our side too, so a client that went away does
   // not hold one of the listener's connections until the idle timeout (a half-open stream stays open).
   stream.on('end', () => void connection.settled().then(() => stream.end()));
   stream.on('close', () => {
     clearTimeout(idle);
+    clearTimeout(request);
     connection.abort();
   });
   stream.on('error', () => stream.destroy());
