@@ -3,8 +3,10 @@
 // then the console client (src/client/ider.ts) serves a small ISO 9660 image as the IDE-R CD, WS-Man
 // sets AMT_BootSettingData UseIDER + IDERBootDevice 1 and resets the host, and the simulated BIOS
 // boots from the IDE-R CD: the blocks it read through the session match the image, the OS runs
-// with the command line from the image; closing the session detaches the media; a malformed IDER
-// message closes the connection and detaches it too.
+// with the command line from the image; closing the session detaches the media, releases the
+// consent (the next session needs a new code) and the audit log has IDER Session Opened/Closed
+// (1800/1801) with the user and address; a malformed IDER message closes the connection and
+// detaches it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomInt } from 'node:crypto';
@@ -16,6 +18,7 @@ import type { BootMediaReport, Cancel, HostClock } from '../src/host/index.js';
 import { Machine } from '../src/machine/index.js';
 import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { openIderSession, type IderSession } from '../src/client/ider.js';
+import { parseAuditRecord } from '../src/amt/accounts/index.js';
 import { textOf } from '../src/amt/wsman/testing.js';
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { waitUntil } from './support/wait.js';
@@ -93,15 +96,42 @@ test('IDER is refused (3) while AMT_RedirectionService is off, and without user 
   assert.equal(returnValue(await admin.call('AMT', 'RedirectionService', 'RequestStateChange', 32771)), 0);
   await admin.call('AMT', 'RedirectionService', 'Put', { ...redirection, EnabledState: 32771, ListenerEnabled: true });
   await assert.rejects(open(), /StartRedirectionSession refused: status 3/, 'client control mode needs consent');
+  await grantConsent();
+});
+
+async function grantConsent(): Promise<void> {
   assert.equal(returnValue(await admin.call('IPS', 'OptInService', 'StartOptIn')), 0);
   await waitUntil(() => consentCode() !== undefined, 'the code on the host screen');
   assert.equal(returnValue(await admin.call('IPS', 'OptInService', 'SendOptInCode', Number(consentCode()))), 0);
   assert.equal(textOf(await admin.call('IPS', 'OptInService', 'Get'), 'g:OptInState'), '3', 'consent received');
-});
+}
+
+/** Waits until IPS_OptInService's OptInState is `state`. */
+async function optInState(state: string, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const now = textOf(await admin.call('IPS', 'OptInService', 'Get'), 'g:OptInState');
+    if (now === state) return;
+    if (Date.now() > deadline) assert.fail(`${what}: OptInState ${String(now)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The audit log's records as `code user address`. */
+async function auditRecords(): Promise<string[]> {
+  const out: string[] = [];
+  for (let start = 1; ; start += 10) {
+    const body = await admin.call('AMT', 'AuditLog', 'ReadRecords', start);
+    const records = [...body.matchAll(/<g:EventRecords>([^<]*)</g)].map((m) => parseAuditRecord(Uint8Array.from(Buffer.from(m[1] ?? '', 'base64'))));
+    out.push(...records.map((r) => `${r.auditAppId * 100 + r.eventId} ${r.initiator.kind === 'digest' ? r.initiator.user : r.initiator.kind} ${r.netAddress}`));
+    if (records.length === 0 || out.length >= Number(textOf(body, 'g:TotalRecordCount'))) return out;
+  }
+}
 
 test('the host boots from the IDE-R CD the console serves; closing the session detaches it', async () => {
   const session = await open();
   await waitUntil(() => mediaEvents().includes('attach ider-cd'), 'the IDE-R CD attached to the host');
+  await optInState('4', 'the consent in session');
   assert.ok(!mediaEvents().includes('attach ider-floppy'), 'no floppy image, no floppy');
   const busy = openIderSession({ host: address, user: 'admin', password: PASSWORD, images: {} });
   await assert.rejects(busy, /status 2/, 'one IDER session at a time');
@@ -130,9 +160,18 @@ test('the host boots from the IDE-R CD the console serves; closing the session d
 
   await session.close();
   await waitUntil(() => mediaEvents().includes('detach ider-cd'), 'the IDE-R CD detached');
+  await optInState('0', 'the consent ended with the session');
+  const records = await auditRecords();
+  const opened = records.filter((r) => r.startsWith('1800 '));
+  const closed = records.filter((r) => r.startsWith('1801 '));
+  assert.equal(opened.length, 1, records.join('\n'));
+  assert.equal(closed.length, 1, records.join('\n'));
+  for (const record of [...opened, ...closed]) assert.match(record, /^180[01] admin 127\.\d+\.\d+\.\d+$/, 'the user and the console\'s address');
+  await assert.rejects(open(), /StartRedirectionSession refused: status 3/, 'the consent was used by that session');
 });
 
 test('a malformed IDER message closes the connection and detaches the media', async () => {
+  await grantConsent();
   const session = await open();
   await waitUntil(() => mediaEvents().filter((e) => e === 'attach ider-cd').length === 2, 'the IDE-R CD attached again');
   session.socket.write(Uint8Array.of(0x54, 0, 0, 2, 0, 0, 0, 0, 0, 0xff, 0xff, ...new Uint8Array(23))); // DataToHost announcing 65535 bytes

@@ -30,6 +30,9 @@ export type AuditEventDetail =
   | { readonly kind: 'invalid-credentials' }
   | { readonly kind: 'power'; readonly action: PowerAuditAction }
   | { readonly kind: 'audit-log-cleared' }
+  /** An IDE redirection session opened or closed on the redirection port (Redirection Manager 1800/1801). */
+  | { readonly kind: 'ider-session-opened' }
+  | { readonly kind: 'ider-session-closed' }
   /** A Serial-over-LAN session opened or closed on the redirection port (Redirection Manager 1804/1805). */
   | { readonly kind: 'sol-session-opened' }
   | { readonly kind: 'sol-session-closed' }
@@ -81,6 +84,9 @@ export const AUDIT_EVENTS: { readonly [K in AuditEventKind]: EventSpec<K> } = {
   'unprovisioning-started': { appId: SECURITY_ADMIN, eventId: () => 19, extendedData: (e) => Uint8Array.of(UNPROVISION_VIA.indexOf(e.via)) },
   'power': { appId: REMOTE_CONTROL, eventId: (e) => POWER_AUDIT_ACTIONS.indexOf(e.action), extendedData: NONE },
   'audit-log-cleared': { appId: SECURITY_AUDIT_LOG, eventId: () => 0, extendedData: NONE },
+  /** "IDER Session Opened" / "IDER Session Closed" (MeshCommander `_AmtAuditStringTable` 1800, 1801). */
+  'ider-session-opened': { appId: REDIRECTION_MANAGER, eventId: () => 0, extendedData: NONE },
+  'ider-session-closed': { appId: REDIRECTION_MANAGER, eventId: () => 1, extendedData: NONE },
   /** "SoL Session Opened" / "SoL Session Closed" (MeshCommander `_AmtAuditStringTable` 1804, 1805). */
   'sol-session-opened': { appId: REDIRECTION_MANAGER, eventId: () => 4, extendedData: NONE },
   'sol-session-closed': { appId: REDIRECTION_MANAGER, eventId: () => 5, extendedData: NONE },

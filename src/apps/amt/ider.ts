@@ -7,13 +7,18 @@
  * service asks each drive TEST UNIT READY (once more after a unit attention) and READ CAPACITY,
  * and attaches the drives that have media to the host (`host:boot` syscall `media`). The host's
  * block reads (kernel `onHostMediaRead`) become READ(10) commands on the session; a read the
- * console does not answer within READ_TIMEOUT_MS fails. The session's end detaches the media.
+ * console does not answer within READ_TIMEOUT_MS fails. Disabling the registers or the session's
+ * end detaches the media. The session opening (the console's OpenSession answered) puts a
+ * required consent "in session" and is audited as IDER Session Opened (1800); its end releases
+ * the consent (the next session needs a new code) and is audited as IDER Session Closed (1801).
  */
+import { recordAudit } from '../../amt/accounts/index.js';
 import type { RemoteEndpoint } from '../../amt/auth/index.js';
-import { currentOptInPhase, OPT_IN_PHASE, optInRequiredFor } from '../../amt/wsman/classes/opt-in.js';
+import { currentOptInPhase, OPT_IN_PHASE, optInRequiredFor, setOptInSession } from '../../amt/wsman/classes/opt-in.js';
 import { redirectionFeatures } from '../../amt/wsman/classes/redirection.js';
 import { atapi, IDER_BLOCK_BYTES, parseReadCapacity, SENSE_KEY, START_STATUS, type IderDevice, type IderDriveName, type IderEvent } from '../../protocols/redirection/index.js';
 import type { AmtRuntime } from './runtime.js';
+import { commit, serialized } from './transaction.js';
 
 /** A command the console has not answered in this time fails (below the kernel's 5 s request deadline). */
 export const READ_TIMEOUT_MS = 4000;
@@ -77,6 +82,8 @@ export class IderChannel {
 
 export class IderService {
   #active: IderChannel | undefined;
+  /** Sessions opened (OpenSession answered) and not yet ended: the one audited, holding the consent. */
+  readonly #open = new Set<IderChannel>();
   readonly #attached = new Set<IderDriveName>();
 
   /** MEBx's IDER switch, as last read (`refresh` on every new connection, before its start can arrive). */
@@ -91,13 +98,28 @@ export class IderService {
     void this.runtime.store.mebx().then((settings) => (this.#mebxIder = settings.features.ider), () => (this.#mebxIder = false));
   }
 
-  /** StartRedirectionSession `IDER`: 0 admits, 3 disabled or no user consent where it is required [status unverified], 2 busy. */
+  /** StartRedirectionSession `IDER`: 0 admits, 3 disabled, 2 busy, 3 no user consent where it is required [status unverified]. */
   admission(): number {
     const { committed, device } = this.runtime;
     if (!this.#mebxIder || !redirectionFeatures(committed).ider) return START_STATUS.unsupported;
+    if (this.#active !== undefined || this.#open.size > 0) return START_STATUS.busy; // before consent: the open session holds it
     if (optInRequiredFor(committed, 'ider') && currentOptInPhase(committed, device.now(), device.powerState) !== OPT_IN_PHASE.received) return START_STATUS.unsupported;
-    if (this.#active !== undefined) return START_STATUS.busy;
     return START_STATUS.success;
+  }
+
+  /**
+   * The console opened IDER on `channel` (after its login): false when another IDER session is
+   * open or the required consent is gone meanwhile (the caller closes the connection); else the
+   * consent goes in session and the opening is audited.
+   */
+  opened(channel: IderChannel): boolean {
+    const { committed, device } = this.runtime;
+    if (this.#open.size > 0 || (this.#active !== undefined && this.#active !== channel)) return false;
+    const consent = optInRequiredFor(committed, 'ider');
+    if (consent && currentOptInPhase(committed, device.now(), device.powerState) !== OPT_IN_PHASE.received) return false;
+    this.#open.add(channel);
+    this.#record(channel, true, consent);
+    return true;
   }
 
   /** The drives attached to the host now. */
@@ -107,7 +129,7 @@ export class IderService {
 
   /** The console enabled the IDE registers on `channel`: probe the drives, attach those with media. */
   async enabled(channel: IderChannel): Promise<void> {
-    if (this.#active !== undefined && this.#active !== channel) return;
+    if (!this.#open.has(channel) || (this.#active !== undefined && this.#active !== channel)) return;
     this.#active = channel;
     for (const drive of ['cd', 'floppy'] as const) {
       const blocks = await this.#probe(channel, drive);
@@ -119,9 +141,15 @@ export class IderService {
     }
   }
 
-  /** The IDER session of `channel` ended (closed, disabled, or the connection went): detach its media. */
+  /** The IDER session of `channel` ended (closed, or the connection went): detach its media, release the consent, audit. */
   async ended(channel: IderChannel): Promise<void> {
     channel.close();
+    if (this.#open.delete(channel)) this.#record(channel, false, true);
+    await this.disabled(channel);
+  }
+
+  /** The console disabled the IDE registers on `channel` (or its session ended): detach its media. */
+  async disabled(channel: IderChannel): Promise<void> {
     if (this.#active !== channel) return;
     this.#active = undefined;
     for (const drive of [...this.#attached]) {
@@ -140,6 +168,16 @@ export class IderService {
     const data = await channel.command(drive, atapi.read10(lba, count));
     if (data.length !== count * IDER_BLOCK_BYTES[drive]) throw new IderCommandError(`short read: ${data.length} bytes`);
     return data;
+  }
+
+  /** IDER Session Opened/Closed in the audit log; `consent`: put it in session (opened) or end it (closed). */
+  #record(channel: IderChannel, opened: boolean, consent: boolean): void {
+    const runtime = this.runtime;
+    void serialized(runtime, async () => {
+      if (consent) setOptInSession(runtime.state, runtime.device.now(), opened);
+      recordAudit(runtime.state, { kind: opened ? 'ider-session-opened' : 'ider-session-closed', by: { kind: 'digest', user: channel.user }, at: runtime.device.now(), address: channel.remote.address });
+      await commit(runtime);
+    }).catch(() => undefined);
   }
 
   /** TEST UNIT READY (again after a unit attention), then READ CAPACITY: the block count, or undefined without media. */

@@ -219,10 +219,11 @@ class RedirectionConnection {
     if (event.kind === 'ider-open') {
       clearTimeout(this.#loginTimer);
       this.#ider = new IderChannel(() => this.#session.ider, (frame) => this.#write(frame), this.#user, this.remote);
+      if (!this.service.ider.opened(this.#ider)) this.stream.end(); // busy, or the consent went meanwhile
     } else if (event.kind === 'ider-enabled' && this.#ider) {
       void this.service.ider.enabled(this.#ider);
     } else if (event.kind === 'ider-disabled' && this.#ider) {
-      void this.service.ider.ended(this.#ider);
+      void this.service.ider.disabled(this.#ider);
     } else {
       this.#ider?.onEvent(event);
     }
