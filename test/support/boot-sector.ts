@@ -1,12 +1,14 @@
 /**
  * A tiny real-mode x86 program, hand-assembled, that the QEMU host tests boot: it prints a message
  * on COM1 (polling the 16550's line status before each byte), copies the printable characters to
- * the bottom row of the VGA text screen, then halts. It runs at 0000:7C00, so the same bytes are a
- * hard-disk boot sector (with the 55 AA signature) and a PXE network boot program (NBP).
+ * the bottom row of the VGA text screen, then either halts or (`echo`) sends every byte COM1
+ * receives straight back, idling in `sti; hlt` between the BIOS timer's ticks (18.2 Hz) so the
+ * emulated CPU does not spin. It runs at 0000:7C00, so the same bytes are a hard-disk or floppy
+ * boot sector (with the 55 AA signature) and a PXE network boot program (NBP).
  */
 
-/** The machine code; `msg` follows it at offset 0x35 (address 0x7C35). Each line: offset, bytes, instruction. */
-const CODE = [
+/** Prints the NUL-terminated string at SI; falls through to `done` at 0x32. Each line: offset, bytes, instruction. */
+const PRINT = (msg: number): number[] => [
   0xfa, //                 00 cli
   0x31, 0xc0, //           01 xor ax, ax
   0x8e, 0xd8, //           03 mov ds, ax
@@ -15,7 +17,7 @@ const CODE = [
   0xb8, 0x00, 0xb8, //     0A mov ax, 0xB800        ; VGA text memory segment
   0x8e, 0xc0, //           0D mov es, ax
   0xbf, 0x00, 0x0f, //     0F mov di, 0x0F00        ; row 24, column 0 (24 × 160 bytes)
-  0xbe, 0x35, 0x7c, //     12 mov si, 0x7C35        ; msg
+  0xbe, msg & 0xff, msg >> 8, // 12 mov si, msg
   0xac, //                 15 next: lodsb
   0x84, 0xc0, //           16 test al, al
   0x74, 0x18, //           18 jz done (0x32)
@@ -32,22 +34,52 @@ const CODE = [
   0xb4, 0x07, //           2D mov ah, 0x07          ; light grey on black
   0xab, //                 2F stosw                 ; character + attribute to es:di
   0xeb, 0xe3, //           30 jmp next (0x15)
+];
+
+const HALT = [
   0xf4, //                 32 done: hlt             ; interrupts stay off: halted for good
   0xeb, 0xfd, //           33 jmp done (0x32)
 ];
 
+const ECHO = [
+  0xfb, //                 32 done: sti             ; let the BIOS timer tick wake the hlt
+  0xf4, //                 33 hlt
+  0xba, 0xfd, 0x03, //     34 more: mov dx, 0x3FD   ; line status
+  0xec, //                 37 in al, dx
+  0xa8, 0x01, //           38 test al, 0x01         ; data ready?
+  0x74, 0xf6, //           3A jz done (0x32)
+  0xb2, 0xf8, //           3C mov dl, 0xF8
+  0xec, //                 3E in al, dx             ; the received byte
+  0x88, 0xc4, //           3F mov ah, al
+  0xb2, 0xfd, //           41 mov dl, 0xFD
+  0xec, //                 43 tx: in al, dx
+  0xa8, 0x20, //           44 test al, 0x20
+  0x74, 0xfb, //           46 jz tx (0x43)
+  0xb2, 0xf8, //           48 mov dl, 0xF8
+  0x88, 0xe0, //           4A mov al, ah
+  0xee, //                 4C out dx, al            ; sent back
+  0xeb, 0xe5, //           4D jmp more (0x34)       ; drain what else arrived
+];
+
+export interface BootProgramOptions {
+  /** After the message, echo every byte received on COM1 instead of halting. */
+  readonly echo?: boolean;
+}
+
 /** The program followed by `message` and a NUL. @throws RangeError when it does not fit a sector. */
-export function realModeProgram(message: string): Uint8Array {
-  if (CODE.length !== 0x35) throw new RangeError('boot program code must be 0x35 bytes (msg address is fixed)');
-  const bytes = new Uint8Array([...CODE, ...new TextEncoder().encode(message), 0]);
+export function realModeProgram(message: string, options: BootProgramOptions = {}): Uint8Array {
+  const tail = options.echo ? ECHO : HALT;
+  const code = [...PRINT(0x7c32 + tail.length), ...tail];
+  if (PRINT(0).length !== 0x32) throw new RangeError('the print routine must be 0x32 bytes (its jumps are fixed)');
+  const bytes = new Uint8Array([...code, ...new TextEncoder().encode(message), 0]);
   if (bytes.length > 510) throw new RangeError('message too long for a boot sector');
   return bytes;
 }
 
-/** A 512-byte MBR boot sector printing `message`. */
-export function bootSector(message: string): Uint8Array {
+/** A 512-byte boot sector (MBR or floppy) printing `message`. */
+export function bootSector(message: string, options: BootProgramOptions = {}): Uint8Array {
   const sector = new Uint8Array(512);
-  sector.set(realModeProgram(message));
+  sector.set(realModeProgram(message, options));
   sector[510] = 0x55;
   sector[511] = 0xaa;
   return sector;

@@ -1,0 +1,179 @@
+// Issue 6 §3 end to end: AMT redirection against a real QEMU VM. A whole machine whose host is a
+// QemuHost booting a hand-assembled boot sector (banner on COM1 and the screen's bottom row, then
+// it echoes what COM1 receives), activated in client control mode, redirection enabled and user
+// consent given from the console's side (the code read from the VM's screen copy). Debian's real
+// amtterm on 16994 shows the guest's COM1 and a typed string comes back echoed by the guest; a
+// WS-Man reset (RequestPowerStateChange 10) restarts the VM and its banner appears in the same
+// SOL session; then vncsnapshot through 5900 shows the VM's text screen. Bounded (< 60 s);
+// skipped with the reason when QEMU is missing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MemoryBacking } from '../src/flash/index.js';
+import { testPlatform } from '../src/image/testing.js';
+import { AppHostPool } from '../src/kernel/index.js';
+import { MemoryCounter } from '../src/kernel/nvram/index.js';
+import { Machine } from '../src/machine/index.js';
+import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
+import { checkQemu, QemuHost } from '../src/host/qemu/index.js';
+import { SCHEMA_BASE } from '../src/amt/wsman/index.js';
+import { ACTION, envelope, textOf } from '../src/amt/wsman/testing.js';
+import { desEncryptBlock, vncKey } from '../src/protocols/rfb/des.js';
+import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
+import { bootSector } from './support/boot-sector.js';
+import { tempDir } from './support/cli.js';
+import { TmuxSession } from './support/tmux.js';
+import { waitUntil } from './support/wait.js';
+
+const qemuMissing = ((): string | undefined => {
+  try {
+    checkQemu();
+    return undefined;
+  } catch (error) {
+    return `QEMU is not installed (${(error as Error).message}); run scripts/install-test-deps.sh`;
+  }
+})();
+if (qemuMissing) process.stdout.write(`# qemu-redirection tests skipped: ${qemuMissing}\n`);
+
+const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+const PASSWORD = 'Qemu-P@ssw0rd1';
+const RFB_PASSWORD = 'Qemu-P@1';
+const BANNER = 'vme-qemu-sol';
+const { dir, cleanup } = tempDir('vme-qr-');
+const tmux = new TmuxSession(join(dir, 'tmux.sock'));
+const clock = { now: (): number => performance.now(), schedule: (ms: number, callback: () => void) => { const t = setTimeout(callback, ms); t.unref(); return () => clearTimeout(t); } };
+const pool = new AppHostPool({ pingTimeoutMs: 2000 });
+let machine: Machine;
+let host: QemuHost;
+let admin: AmtConsole;
+const started = Date.now();
+const banners = (text: string): number => text.split(BANNER).length - 1;
+const consentCode = (): string | undefined => /AMT user consent code: (\d{6})/.exec(machine.host.screen.render())?.[1];
+
+before(async () => {
+  if (qemuMissing) return;
+  const disk = join(dir, 'disk.img');
+  writeFileSync(disk, bootSector(`${BANNER}\r\n`, { echo: true }));
+  const platform = testPlatform();
+  machine = await Machine.create({
+    flash: new MemoryBacking(platform.image), fuses: platform.fuses, clock,
+    engine: { pool, counter: new MemoryCounter() }, network: { address },
+    createHost: (wiring) => (host = new QemuHost({
+      runDir: join(dir, 'q'), disk, memoryMiB: 32, engine: wiring.engine, ...(wiring.dram ? { dram: wiring.dram } : {}),
+      screenPollMs: 250, startTimeoutMs: 30_000, commandTimeoutMs: 10_000,
+    })),
+  });
+  machine.host.powerOn();
+  await waitUntil(() => banners(host.serial.outputText()) === 1, 'the boot sector on COM1', 30_000, 50);
+  await host.settle();
+  assert.deepEqual(await machine.engine.client(AMT_INTERFACE).activate({ password: PASSWORD }), { returnValue: 0 });
+  admin = new AmtConsole({ host: address, port: 16992, user: 'admin', password: PASSWORD });
+  const redirection = instanceOf(await admin.call('AMT', 'RedirectionService', 'Get'), 'AMT_RedirectionService');
+  assert.equal(returnValue(await admin.call('AMT', 'RedirectionService', 'RequestStateChange', 32771)), 0);
+  await admin.call('AMT', 'RedirectionService', 'Put', { ...redirection, EnabledState: 32771, ListenerEnabled: true });
+});
+
+after(async () => {
+  tmux.kill();
+  (admin as AmtConsole | undefined)?.close();
+  await (machine as Machine | undefined)?.shutdown();
+  await pool.close();
+  cleanup();
+  process.stdout.write(`# qemu-redirection: ${Date.now() - started} ms in all\n`);
+});
+
+/** User consent as a console gets it: StartOptIn, the code from the VM's screen copy, SendOptInCode. */
+async function consent(): Promise<void> {
+  assert.equal(returnValue(await admin.call('IPS', 'OptInService', 'StartOptIn')), 0);
+  await waitUntil(() => consentCode() !== undefined, 'the consent code on the host screen', 15_000);
+  assert.equal(returnValue(await admin.call('IPS', 'OptInService', 'SendOptInCode', Number(consentCode()))), 0);
+  await waitUntil(() => consentCode() === undefined, 'the code gone once accepted', 15_000);
+}
+
+test('amtterm over SOL: the guest\'s COM1 both ways (typed text echoed by the guest); a WS-Man reset reboots the VM and its banner appears in the same session', { skip: qemuMissing, timeout: 60_000 }, async () => {
+  await consent();
+  tmux.start(['sh', '-c', `amtterm -u admin -p '${PASSWORD}' ${address} 16994; echo "[amtterm exited $?]"; sleep 60`], dir);
+  await tmux.waitFor(/connected now/, 15_000);
+  const sent = host.serial.counters.receivedBytes;
+  tmux.type('echo-42');
+  await tmux.waitFor(/echo-42/, 15_000);
+  assert.equal(host.serial.counters.receivedBytes - sent, 7, 'the keystrokes reached the VM\'s COM1');
+  await waitUntil(() => host.serial.outputText().endsWith('echo-42'), 'the guest to send them back', 10_000);
+
+  const pid = host.pid;
+  assert.equal(returnValue(await admin.call('CIM', 'PowerManagementService', 'RequestPowerStateChange', 10)), 0);
+  await waitUntil(() => banners(host.serial.outputText()) === 2, 'the VM to boot again', 30_000, 50);
+  assert.notEqual(host.pid, pid, 'a new QEMU process');
+  const screen = await tmux.waitFor(new RegExp(`echo-42${BANNER}`), 15_000);
+  assert.ok(tmux.alive() && !/amtterm exited/.test(screen), 'the SOL session survived the reset');
+  tmux.type('again');
+  await tmux.waitFor(/again/, 15_000);
+  tmux.keys('C-]');
+  await tmux.waitFor(/\[amtterm exited 0\]/, 15_000);
+  tmux.kill();
+});
+
+test('vncsnapshot through 5900 shows the VM\'s text screen (the boot sector\'s bottom row)', { skip: qemuMissing, timeout: 60_000 }, async () => {
+  assert.equal(returnValue(await admin.call('CIM', 'KVMRedirectionSAP', 'RequestStateChange', 2)), 0);
+  const cls = 'IPS_KVMRedirectionSettingData';
+  const uri = `${SCHEMA_BASE.IPS}${cls}`;
+  const put = await admin.post(envelope({
+    action: ACTION.put, resourceUri: uri,
+    body: `<h:${cls} xmlns:h="${uri}"><h:Is5900PortEnabled>true</h:Is5900PortEnabled><h:RFBPassword>${RFB_PASSWORD}</h:RFBPassword></h:${cls}>`,
+  }));
+  assert.equal(put.status, 200, put.body);
+  await waitUntil(() => textOf(put.body, 'g:Is5900PortEnabled') === 'true', 'the port enabled');
+  await consent();
+  const row = (): string => machine.host.screen.render().split('\n')[24] ?? '';
+  await waitUntil(() => row().startsWith(BANNER), 'the banner on the screen copy', 10_000);
+  const shot = join(dir, 'screen.jpg');
+  const vnc = await run('vncsnapshot', ['-passwd', passwordFile(RFB_PASSWORD), `${address}:0`, shot]);
+  assert.equal(vnc.code, 0, vnc.output);
+  const inked = await inkedRow(shot, 24);
+  const expected = row().padEnd(80).split('').map((ch) => /[A-Za-z0-9]/.test(ch));
+  for (const [column, want] of expected.entries()) {
+    if (/[^A-Za-z0-9 ]/.test(row()[column] ?? ' ')) continue; // punctuation may be too thin to count
+    assert.equal(inked[column], want, `column ${column} of "${row()}"`);
+  }
+  assert.match(machine.host.screen.render(), /SeaBIOS/, 'the rest of the screen is the VM\'s');
+});
+
+function run(program: string, args: string[]): Promise<{ code: number; output: string; stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { timeout: 20_000, encoding: 'buffer', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${program} is not installed (scripts/install-test-deps.sh)`));
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout.toString('latin1')}${stderr.toString('latin1')}`, stdout });
+    });
+  });
+}
+
+/** A VNC password file as vncpasswd writes it (see test/kvm-rfb.test.ts). */
+function passwordFile(password: string): string {
+  const block = Buffer.alloc(8);
+  block.write(password, 'latin1');
+  const path = join(dir, 'vnc.pw');
+  writeFileSync(path, desEncryptBlock(vncKey(String.fromCharCode(23, 82, 107, 6, 35, 78, 88, 7)), block));
+  return path;
+}
+
+/** Which 8x16 cells of text row `row` have bright ink, from vncsnapshot's JPEG decoded by djpeg. */
+async function inkedRow(path: string, row: number): Promise<boolean[]> {
+  const { code, stdout, output } = await run('djpeg', ['-pnm', path]);
+  assert.equal(code, 0, output);
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(stdout.subarray(0, 40).toString('latin1')) ?? assert.fail('djpeg did not write a P6 image');
+  const width = Number(header[1]);
+  const rgb = stdout.subarray(header[0].length);
+  return Array.from({ length: 80 }, (_, column) => {
+    let bright = 0;
+    for (let y = row * 16; y < row * 16 + 16; y++) {
+      for (let x = column * 8; x < column * 8 + 8; x++) {
+        const i = (y * width + x) * 3;
+        if (Math.max(rgb[i] ?? 0, rgb[i + 1] ?? 0, rgb[i + 2] ?? 0) > 128) bright++;
+      }
+    }
+    return bright >= 4;
+  });
+}
