@@ -16,6 +16,7 @@ declare -A NEEDED=(
   [vncsnapshot]=vncsnapshot
   [djpeg]=libjpeg-turbo-progs
   [qemu-system-x86_64]=qemu-system-x86 # Depends on seabios and ipxe-qemu (the NIC's PXE ROM)
+  [qemu-img]=qemu-utils # the NBD server test reads vme's export with it
 )
 
 missing_programs=()

@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   VME_ERR_QMP_PROTOCOL: { meaning: 'A QMP message from QEMU is malformed: not JSON, over the line limit, no greeting, an unknown reply id or a reply of the wrong shape.', exit: EXIT.badInput },
   VME_ERR_QMP_COMMAND: { meaning: "QEMU refused a QMP command; the message names the command, QEMU's error class and its description.", exit: EXIT.failure },
   VME_ERR_QMP_UNAVAILABLE: { meaning: 'A QMP command got no answer: the reply timed out, or the QMP connection was closed or never negotiated.', exit: EXIT.failure },
+  VME_ERR_NBD_PROTOCOL: { meaning: 'A client of the NBD server that serves IDE-R media to QEMU sent a malformed message (bad magic, no fixed newstyle, an oversized option or write); the connection is closed.', exit: EXIT.badInput },
   // AMT network side (src/amt): HTTP framing, Digest users, TLS settings.
   VME_ERR_HTTP_MALFORMED: { meaning: 'An HTTP request on an AMT port is malformed (request line, header, framing or chunk syntax); the device answers 400 and closes the connection.', exit: EXIT.badInput },
   VME_ERR_HTTP_TOO_LARGE: { meaning: 'An HTTP request on an AMT port exceeds a limit (request line, header count or size, body size, pipelined requests); the device answers 400 and closes the connection.', exit: EXIT.badInput },
