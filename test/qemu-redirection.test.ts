@@ -4,7 +4,9 @@
 // consent given from the console's side (the code read from the VM's screen copy). Debian's real
 // amtterm on 16994 shows the guest's COM1 and a typed string comes back echoed by the guest; a
 // WS-Man reset (RequestPowerStateChange 10) restarts the VM and its banner appears in the same
-// SOL session; then vncsnapshot through 5900 shows the VM's text screen. Bounded (< 60 s);
+// SOL session; then vncsnapshot through 5900 shows the VM's text screen; then IDE-R: the console
+// client serves an El Torito CD whose boot image prints on COM1, QEMU reads it over NBD, and with
+// UseIDER + IDERBootDevice 1 and a reset the VM boots from it. Bounded (< 60 s);
 // skipped with the reason when QEMU is missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +24,7 @@ import { checkQemu, QemuHost } from '../src/host/qemu/index.js';
 import { SCHEMA_BASE } from '../src/amt/wsman/index.js';
 import { ACTION, envelope, textOf } from '../src/amt/wsman/testing.js';
 import { desEncryptBlock, vncKey } from '../src/protocols/rfb/des.js';
+import { openIderSession, type IderSession } from '../src/client/ider.js';
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { bootSector } from './support/boot-sector.js';
 import { tempDir } from './support/cli.js';
@@ -49,6 +52,7 @@ const pool = new AppHostPool({ pingTimeoutMs: 2000 });
 let machine: Machine;
 let host: QemuHost;
 let admin: AmtConsole;
+let ider: IderSession | undefined;
 const started = Date.now();
 const banners = (text: string): number => text.split(BANNER).length - 1;
 const consentCode = (): string | undefined => /AMT user consent code: (\d{6})/.exec(machine.host.screen.render())?.[1];
@@ -78,6 +82,7 @@ before(async () => {
 
 after(async () => {
   tmux.kill();
+  ider?.socket.destroy();
   (admin as AmtConsole | undefined)?.close();
   await (machine as Machine | undefined)?.shutdown();
   await pool.close();
@@ -140,6 +145,46 @@ test('vncsnapshot through 5900 shows the VM\'s text screen (the boot sector\'s b
   }
   assert.match(machine.host.screen.render(), /SeaBIOS/, 'the rest of the screen is the VM\'s');
 });
+
+test('IDE-R: the console\'s CD reaches the VM over NBD and, with UseIDER + IDERBootDevice 1 and a reset, the VM boots from it', { skip: qemuMissing, timeout: 60_000 }, async () => {
+  await consent();
+  const iso = elToritoIso(bootSector('vme-ider-ok\r\n'));
+  ider = await openIderSession({ host: address, user: 'admin', password: PASSWORD, images: { cd: iso } });
+  await waitUntil(() => host.nbdServer('ider-cd') !== undefined, 'the IDE-R CD exported to QEMU', 15_000);
+  await host.settle();
+  assert.equal(host.lastError, undefined);
+  const current = instanceOf(await admin.call('AMT', 'BootSettingData', 'Get'), 'AMT_BootSettingData');
+  await admin.call('AMT', 'BootSettingData', 'Put', { ...current, BIOSSetup: false, UseIDER: true, IDERBootDevice: 1, UseSOL: false });
+  assert.equal(returnValue(await admin.call('CIM', 'BootService', 'SetBootConfigRole', 'Intel(r) AMT: Boot Configuration 0', 1)), 0);
+  assert.equal(returnValue(await admin.call('CIM', 'PowerManagementService', 'RequestPowerStateChange', 10)), 0);
+  await waitUntil(() => host.serial.outputText().includes('vme-ider-ok'), 'the VM to boot the IDE-R CD', 30_000, 50);
+  assert.equal(host.state().bootDevice, 'ider-cd');
+  const reads = ider.console.events.flatMap((e) => (e.kind === 'read' ? [e.lba] : []));
+  assert.ok([17, 19, 20].every((lba) => reads.includes(lba)), `SeaBIOS read the boot record, catalog and image through the session: ${reads.join(' ')}`);
+  await ider.close();
+  await waitUntil(() => host.nbdServer('ider-cd') === undefined, 'the NBD export closed with the session', 15_000);
+});
+
+/** A minimal El Torito CD: boot record volume descriptor at 17, terminator at 18, catalog at 19, a no-emulation boot image (one 2 KiB block) at 20. */
+function elToritoIso(image: Uint8Array): Uint8Array {
+  const iso = new Uint8Array(24 * 2048);
+  const block = (n: number): number => n * 2048;
+  iso.set([1, ...Buffer.from('CD001'), 1], block(16)); // a primary volume descriptor (SeaBIOS does not read it)
+  iso.set([0, ...Buffer.from('CD001'), 1, ...Buffer.from('EL TORITO SPECIFICATION')], block(17));
+  new DataView(iso.buffer).setUint32(block(17) + 0x47, 19, true);
+  iso.set([255, ...Buffer.from('CD001'), 1], block(18));
+  const catalog = new DataView(iso.buffer, block(19), 64);
+  catalog.setUint8(0, 1); // validation entry: header, platform 0 (x86)
+  catalog.setUint16(0x1e, 0xaa55, true);
+  let sum = 0;
+  for (let i = 0; i < 32; i += 2) sum += catalog.getUint16(i, true);
+  catalog.setUint16(0x1c, (0x10000 - (sum & 0xffff)) & 0xffff, true); // the words sum to 0
+  catalog.setUint8(0x20, 0x88); // default entry: bootable, no emulation, segment 0 (0x7C0)
+  catalog.setUint16(0x26, 4, true); // 4 virtual sectors = 2 KiB
+  catalog.setUint32(0x28, 20, true);
+  iso.set(image, block(20));
+  return iso;
+}
 
 function run(program: string, args: string[]): Promise<{ code: number; output: string; stdout: Buffer }> {
   return new Promise((resolve, reject) => {

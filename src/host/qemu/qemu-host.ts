@@ -12,7 +12,8 @@
  * A guest reboot (QEMU runs with -no-reboot) is a reset with reason os-request; a guest power-off
  * is S5. Boot order and one-time boot are `bootindex` at launch. COM1 is `serial` (the SOL seam),
  * VGA text memory is `screen` (KVM), `keyboard.press` is QMP `send-key`, and the CD and IDE-R CD
- * drives take media through `setMedia` (QMP `blockdev-change-medium`/`eject` while running).
+ * drives take media through `setMedia` (QMP `blockdev-change-medium`/`eject` while running); media
+ * a redirection console serves block by block reaches QEMU as a read-only NBD export (nbd-server.ts).
  * Every QMP call and process stop is bounded; `close()` leaves no process behind.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { qcodesFor } from './qemu-keys.js';
 import { DEFAULT_QEMU_BINARY, spawnQemu, stopQemu, type QemuProcess } from './qemu-process.js';
 import { BDA_CURSOR_ADDRESS, parsePpm, QemuTextScreen, VGA_TEXT_ADDRESS, VGA_TEXT_BYTES, type RgbFrame } from './qemu-screen.js';
 import { QemuSerialLine } from './qemu-serial.js';
+import { serveNbd, type NbdServer } from './nbd-server.js';
 
 /** Media for the QEMU host: the simulated-host description plus the image QEMU opens. */
 export interface QemuMedia extends BootMedia, DriveImage {}
@@ -86,6 +88,7 @@ export class QemuHost implements Host {
   readonly #power = new PowerStateMachine('S5');
   readonly #bootOrder: BootOrder;
   readonly #media = new Map<BootDeviceName, QemuMedia>();
+  readonly #nbd = new Map<BootDeviceName, NbdServer>();
   readonly #trace: EventTrace;
   readonly #started = performance.now();
   #queue: Promise<void> = Promise.resolve();
@@ -170,20 +173,44 @@ export class QemuHost implements Host {
 
   /**
    * Puts media in a drive. A running VM's CD and IDE-R CD drives change at once (QMP); the disk and
-   * PXE file apply from the next power-on. Media without an image `path` empties the drive.
+   * PXE file apply from the next power-on. Media with an image `path` is opened by QEMU; media with
+   * `blocks` only (IDE-R served by a console) is exported over NBD on `<runDir>/<device>.nbd` and
+   * QEMU opens `nbd+unix:///?socket=…` read-only. Media with neither empties the drive.
    */
   setMedia(device: BootDeviceName, media: BootMedia | undefined): void {
-    const image = media && 'path' in media && typeof media.path === 'string' ? media as QemuMedia : undefined;
+    const nbdPath = join(this.#options.runDir, `${device}.nbd`);
+    const served = media?.blocks && !('path' in media) && (device === 'cd' || device === 'ider-cd') ? media.blocks : undefined;
+    const image = served ? { ...media, path: `nbd+unix:///?socket=${nbdPath}`, format: 'raw' } as QemuMedia
+      : media && 'path' in media && typeof media.path === 'string' ? media as QemuMedia : undefined;
     if (image) this.#media.set(device, image);
     else this.#media.delete(device);
-    const vm = this.#run?.vm;
-    if (!vm || (device !== 'cd' && device !== 'ider-cd')) return;
+    if (device !== 'cd' && device !== 'ider-cd') return;
     const id = QEMU_DEVICE_IDS[device];
     const timeout = this.#commandTimeout;
+    if (served) {
+      this.#enqueue(`nbd ${device}`, async () => {
+        await this.#closeNbd(device);
+        mkdirSync(this.#options.runDir, { recursive: true });
+        this.#nbd.set(device, await serveNbd({ path: nbdPath, blocks: served, onProblem: (message) => this.#record({ kind: 'internal-error', message: `NBD ${device}: ${message}` }) }));
+      });
+    }
     this.#enqueue(`media ${device}`, async () => {
-      if (image) await vm.qmp.execute('blockdev-change-medium', { id, filename: image.path, format: image.format ?? 'raw', 'read-only-mode': 'read-only' }, timeout);
-      else await vm.qmp.execute('eject', { id, force: true }, timeout);
+      const vm = this.#run?.vm;
+      if (vm && image) await vm.qmp.execute('blockdev-change-medium', { id, filename: image.path, format: image.format ?? 'raw', 'read-only-mode': 'read-only' }, timeout);
+      else if (vm) await vm.qmp.execute('eject', { id, force: true }, timeout);
     });
+    if (!served) this.#enqueue(`nbd ${device}`, () => this.#closeNbd(device)); // after QEMU let go of it
+  }
+
+  /** The NBD export of a drive's console-served media, while there is one. */
+  nbdServer(device: BootDeviceName): NbdServer | undefined {
+    return this.#nbd.get(device);
+  }
+
+  async #closeNbd(device: BootDeviceName): Promise<void> {
+    const server = this.#nbd.get(device);
+    this.#nbd.delete(device);
+    await server?.close();
   }
 
   on(listener: (event: HostEvent) => void): () => void {
@@ -252,6 +279,7 @@ export class QemuHost implements Host {
     this.#closed = true;
     this.#generation++;
     this.#enqueue('close', () => this.#stop());
+    for (const device of [...this.#nbd.keys()]) this.#enqueue(`nbd ${device}`, () => this.#closeNbd(device));
     await this.settle();
     this.#stopPolling();
   }
