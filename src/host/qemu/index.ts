@@ -6,3 +6,5 @@ export { checkQemu, DEFAULT_QEMU_BINARY } from './qemu-process.js';
 export { qemuArgs, QEMU_DEVICE_IDS, type DriveImage, type QemuLaunch } from './qemu-args.js';
 export { parsePpm, type RgbFrame } from './qemu-screen.js';
 export { qcodesFor } from './qemu-keys.js';
+export { NbdSession, NBD_STRUCTS, type NbdExport, type NbdOutput } from './nbd-protocol.js';
+export { serveNbd, type NbdServer, type NbdServerOptions } from './nbd-server.js';
