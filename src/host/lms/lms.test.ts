@@ -98,7 +98,8 @@ test('engine reset: connections end, LMS reconnects and serves again on the same
     assert.equal((await exchange(socket, 'a', 1)).toString(), 'a');
     engine.drop();
     await ended(socket);
-    await waitFor(() => engine.connections === 2 && engine.server?.state === 'ready', 'reconnected');
+    // Ready on both ends: AMT heard REQUEST_SUCCESS for 16992, which LMS sends once it maps the port again.
+    await waitFor(() => engine.connections === 2 && engine.server?.state === 'ready' && engine.server.forwardedPorts.includes(16992), 'reconnected');
     const again = await open(portOf(lms, 16992));
     assert.equal((await exchange(again, 'b', 1)).toString(), 'b');
     again.destroy();
@@ -117,7 +118,7 @@ test('a malformed message from the engine: LMS sends DISCONNECT, then handshakes
     engine.injectToHost(Uint8Array.of(94, 0, 0, 0)); // a truncated CHANNEL_DATA
     await ended(socket);
     await waitFor(() => engine.events.some((e) => e.type === 'disconnected' && e.reason === 2), 'DISCONNECT (protocol error) reached the engine');
-    await waitFor(() => engine.server?.state === 'ready' && engine.events.filter((e) => e.type === 'handshake').length === 2, 'handshake again');
+    await waitFor(() => engine.server?.state === 'ready' && engine.events.filter((e) => e.type === 'handshake').length === 2 && engine.server.forwardedPorts.includes(16992), 'handshake again, 16992 forwarded');
     assert.equal(engine.connections, 1, 'the same LME connection');
     assert.ok(lines.some((l) => l.includes('VME_ERR_APF_MALFORMED') || l.includes('truncated')), lines.join('\n'));
     const again = await open(portOf(lms, 16992));
