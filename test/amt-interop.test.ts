@@ -22,7 +22,7 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
-import type { Cancel, HostClock, HostEvent } from '../src/host/index.js';
+import type { HostEvent } from '../src/host/index.js';
 import { Machine } from '../src/machine/index.js';
 import { startLms, type RunningLms } from '../src/host/lms/index.js';
 import { readLocalAmtFacts } from '../src/host/activation/index.js';
@@ -34,6 +34,7 @@ import { ACTION, envelope, ENUMERATE_BODY, pullBody, textOf } from '../src/amt/w
 import { AmtConsole, assertShape, instanceOf, itemsOf, message, returnValue, values } from './support/amt-console.js';
 import { tempDir } from './support/cli.js';
 import { waitUntil } from './support/wait.js';
+import { FastClock } from './support/fast-clock.js';
 
 const loopback = (): string => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const address = loopback();
@@ -45,18 +46,6 @@ const PASSWORD = 'Interop-P@ss1';
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
 /** Host time running `factor` times faster than real time (the simulated OS takes seconds to boot). */
-class FastClock implements HostClock {
-  readonly #origin = performance.now();
-  constructor(readonly factor: number) {}
-  now(): number {
-    return (performance.now() - this.#origin) * this.factor;
-  }
-  schedule(milliseconds: number, callback: () => void): Cancel {
-    const timer = setTimeout(callback, Math.max(0, milliseconds / this.factor));
-    timer.unref();
-    return () => clearTimeout(timer);
-  }
-}
 
 const pool = new AppHostPool({ pingTimeoutMs: 2000 });
 const hostEvents: HostEvent[] = [];

@@ -18,7 +18,6 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
-import type { Cancel, HostClock } from '../src/host/index.js';
 import { Machine } from '../src/machine/index.js';
 import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { parseAuditRecord } from '../src/amt/accounts/index.js';
@@ -31,6 +30,7 @@ import { decodeUpdate, setEncodings, updateRequest } from '../src/protocols/rfb/
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { tempDir } from './support/cli.js';
 import { waitUntil } from './support/wait.js';
+import { FastClock } from './support/fast-clock.js';
 
 const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const PASSWORD = 'Kvm-P@ssw0rd1';
@@ -38,18 +38,6 @@ const RFB_PASSWORD = 'Kvm-P@s1';
 const TEXT = 'Hello from the vme host';
 const { dir, cleanup } = tempDir('vme-kvm-amt-');
 
-class FastClock implements HostClock {
-  readonly #origin = performance.now();
-  constructor(readonly factor: number) {}
-  now(): number {
-    return (performance.now() - this.#origin) * this.factor;
-  }
-  schedule(milliseconds: number, callback: () => void): Cancel {
-    const timer = setTimeout(callback, Math.max(0, milliseconds / this.factor));
-    timer.unref();
-    return () => clearTimeout(timer);
-  }
-}
 
 /** A TCP client that reads exact byte counts, and notices when the device closes. */
 class ByteClient {

@@ -14,7 +14,7 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
-import type { BootMediaReport, Cancel, HostClock } from '../src/host/index.js';
+import type { BootMediaReport } from '../src/host/index.js';
 import { Machine } from '../src/machine/index.js';
 import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { openIderSession, type IderSession } from '../src/client/ider.js';
@@ -22,23 +22,12 @@ import { parseAuditRecord } from '../src/amt/accounts/index.js';
 import { textOf } from '../src/amt/wsman/testing.js';
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { waitUntil } from './support/wait.js';
+import { FastClock } from './support/fast-clock.js';
 
 const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const PASSWORD = 'Ider-P@ssw0rd1';
 const COMMAND_LINE = 'BOOT_IMAGE=/live/vmlinuz boot=live vme.ider=1 console=ttyS0,115200n8';
 
-class FastClock implements HostClock {
-  readonly #origin = performance.now();
-  constructor(readonly factor: number) {}
-  now(): number {
-    return (performance.now() - this.#origin) * this.factor;
-  }
-  schedule(milliseconds: number, callback: () => void): Cancel {
-    const timer = setTimeout(callback, Math.max(0, milliseconds / this.factor));
-    timer.unref();
-    return () => clearTimeout(timer);
-  }
-}
 
 /** A minimal ISO 9660 image: a boot line and the 55AA signature in the system area, the primary volume descriptor at 16, the terminator at 17. */
 function buildIso(): Uint8Array {

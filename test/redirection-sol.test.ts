@@ -16,7 +16,6 @@ import { MemoryBacking } from '../src/flash/index.js';
 import { testPlatform } from '../src/image/testing.js';
 import { AppHostPool } from '../src/kernel/index.js';
 import { MemoryCounter } from '../src/kernel/nvram/index.js';
-import type { Cancel, HostClock } from '../src/host/index.js';
 import { Machine } from '../src/machine/index.js';
 import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { parseAuditRecord } from '../src/amt/accounts/index.js';
@@ -27,6 +26,7 @@ import { AmtConsole, instanceOf, message, returnValue } from './support/amt-cons
 import { tempDir } from './support/cli.js';
 import { TmuxSession } from './support/tmux.js';
 import { waitUntil } from './support/wait.js';
+import { FastClock } from './support/fast-clock.js';
 
 const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const PASSWORD = 'Sol-P@ssw0rd1';
@@ -38,18 +38,6 @@ const amtterm = (session: TmuxSession, password: string): void =>
   session.start(['sh', '-c', `amtterm -u admin -p '${password}' ${address} 16994; echo "[amtterm exited $?]"; sleep 60`], dir);
 const hasAmtterm = (): void => assert.equal(spawnSync('amtterm', ['-h'], { timeout: 5000 }).error, undefined, 'amtterm is not installed: install the Debian package amtterm (scripts/install-test-deps.sh)');
 
-class FastClock implements HostClock {
-  readonly #origin = performance.now();
-  constructor(readonly factor: number) {}
-  now(): number {
-    return (performance.now() - this.#origin) * this.factor;
-  }
-  schedule(milliseconds: number, callback: () => void): Cancel {
-    const timer = setTimeout(callback, Math.max(0, milliseconds / this.factor));
-    timer.unref();
-    return () => clearTimeout(timer);
-  }
-}
 
 /** A redirection console over a raw socket: sends messages, waits for the device's frames. */
 class RawConsole {
