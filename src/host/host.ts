@@ -1,6 +1,6 @@
 /**
  * The host PC as one interface, `Host`: power (S0/S3/S4/S5, G3), BIOS POST, boot order, serial
- * port, text framebuffer, keyboard, and an OS. The interface is what the rest of vme uses (the AMT
+ * port, text framebuffer, keyboard, an optional pointer, and an OS. The interface is what the rest of vme uses (the AMT
  * app through its host-control capability, SOL/KVM/IDE-R later, `vme up`), so a later QEMU-backed
  * host can implement it too. `SimulatedHost` (simulated-host.ts) is the model implementation.
  */
@@ -9,6 +9,7 @@ import type { BootDeviceName, BootMedia } from './boot-order.js';
 import type { TextScreen } from './framebuffer.js';
 import type { Keyboard } from './keyboard.js';
 import type { OsState } from './os.js';
+import type { PointerEvent, PointerState } from './pointer.js';
 import type { PowerReason, PowerState } from './power.js';
 import type { SerialCounters, SerialLine } from './serial.js';
 import type { HostEvent, HostEventKind } from './trace.js';
@@ -41,6 +42,8 @@ export interface HostSnapshot {
   readonly eventCounts: Readonly<Partial<Record<HostEventKind, number>>>;
   readonly dramSize: number;
   readonly dramResidentBytes: number;
+  /** The pointing device's model, for hosts that keep one (SimulatedHost). */
+  readonly pointer?: PointerState;
 }
 
 /** The host PC, as vme's other parts see it. */
@@ -51,6 +54,11 @@ export interface Host {
   readonly screen: TextScreen;
   /** The keyboard — KVM key events land here. */
   readonly keyboard: Pick<Keyboard, 'press'>;
+  /**
+   * KVM pointer events: pixel x, y on the 640×400 picture of the screen and the RFB button mask.
+   * Returns whether the host took it (false e.g. while no VM runs). Hosts without a pointer omit it.
+   */
+  pointer?(event: PointerEvent): boolean;
   state(): HostState;
   /** The power button while off or asleep: S5/S4 → POST, S3 → wake. @throws HostError VME_ERR_HOST_POWER_STATE */
   powerOn(reason?: PowerReason): void;

@@ -1,5 +1,5 @@
 /**
- * The simulated host: wires the power state machine, BIOS, serial port, framebuffer, keyboard,
+ * The simulated host: wires the power state machine, BIOS, serial port, framebuffer, keyboard, pointer,
  * boot order, host DRAM and the simulated OS together, and tells the engine port about every power
  * change. Each stretch of S0 is a "run" (POST then OS) with its own AbortController: power off,
  * reset or hibernate aborts it, so nothing from an old boot prints into a new one.
@@ -15,6 +15,7 @@ import type { Host, HostPhase, HostSnapshot, HostState } from './host.js';
 import { Keyboard } from './keyboard.js';
 import { readBootRecord } from './boot-media.js';
 import { SimulatedOs, type OsFaults } from './os.js';
+import { PointerDevice, type PointerEvent } from './pointer.js';
 import { canApply, POWER_REQUESTS, powerRequest, PowerStateMachine, type PowerChange, type PowerReason, type PowerRequestSpec } from './power.js';
 import { Uart, type UartOptions } from './serial.js';
 import { EventTrace, type HostEvent, type HostEventBody } from './trace.js';
@@ -59,6 +60,8 @@ export class SimulatedHost implements Host {
   readonly serial: Uart;
   readonly screen = new TextFramebuffer();
   readonly keyboard = new Keyboard();
+  /** The pointer's model (KVM pointer events); a text-mode PC draws no cursor for it. */
+  readonly pointerDevice = new PointerDevice();
   readonly dram: HostDram;
   readonly #clock: HostClock;
   readonly #engine: EngineHostPort;
@@ -101,6 +104,11 @@ export class SimulatedHost implements Host {
       dramInitDoneSent: run?.dramInitDoneSent ?? false,
       endOfPostSent: run?.endOfPostSent ?? false,
     };
+  }
+
+  /** KVM pointer events land on the pointer model (clamped to 640×400); always taken. */
+  pointer(event: PointerEvent): boolean {
+    return this.pointerDevice.move(event);
   }
 
   powerOn(reason: PowerReason = 'power-button'): void {
@@ -187,6 +195,7 @@ export class SimulatedHost implements Host {
       eventCounts: this.#trace.counts(),
       dramSize: this.dram.size,
       dramResidentBytes: this.dram.residentBytes,
+      pointer: this.pointerDevice.state,
     };
   }
 
@@ -259,6 +268,7 @@ export class SimulatedHost implements Host {
     run?.os?.stop();
     this.serial.reset();
     this.keyboard.reset();
+    this.pointerDevice.reset();
   }
 
   /** DRAM (and with it UMA) loses power on entry to S4, S5 or G3; S3 keeps it in self-refresh. */

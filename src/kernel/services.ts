@@ -48,6 +48,8 @@ export interface HostPorts {
   hostScreen?(app: string, since: number): HostScreenSnapshot | undefined;
   /** `host:framebuffer` key (KVM): keys typed on the host keyboard; returns how many fit (0 without a host). */
   hostKeys?(app: string, keys: Uint8Array): number;
+  /** `host:framebuffer` pointer (KVM): a pointer event at pixel x, y with the RFB button mask; false without a host pointer. */
+  hostPointer?(app: string, event: { x: number; y: number; buttons: number }): boolean;
   /** `host:serial` write: bytes into the host UART's receive FIFO; returns how many fit (0 without a host). */
   hostSerialWrite?(app: string, bytes: Uint8Array): number;
   /** `host:framebuffer` overlay: one line over the host's screen ('' removes it); false without a screen. */
@@ -104,7 +106,7 @@ function perform(capability: Capability, operation: string, args: Record<string,
     case 'nvram':
       return nvramOperation(services, operation, args);
     case 'host': {
-      if (operation === 'snapshot' || operation === 'key') return hostScreenOperation(services, grant.control, operation, args);
+      if (operation === 'snapshot' || operation === 'key' || operation === 'pointer') return hostScreenOperation(services, grant.control, operation, args);
       if (operation === 'write' || operation === 'overlay') return hostLineOperation(services, grant.control, operation, args);
       if (operation === 'media') return hostMediaOperation(services, grant.control, args);
       const request = args.request as string;
@@ -151,10 +153,14 @@ function hostMediaOperation(services: AppServices, control: HostControl, args: R
   return { accepted: services.ports.hostMedia?.(services.app, args as unknown as HostMediaRequest) ?? false };
 }
 
-/** KVM's data path: the screen and the keyboard, only on the `host:framebuffer` line. */
-function hostScreenOperation(services: AppServices, control: HostControl, operation: 'snapshot' | 'key', args: Record<string, unknown>): unknown {
+/** KVM's data path: the screen, the keyboard and the pointer, only on the `host:framebuffer` line. */
+function hostScreenOperation(services: AppServices, control: HostControl, operation: 'snapshot' | 'key' | 'pointer', args: Record<string, unknown>): unknown {
   if (control !== 'framebuffer') kernelFail('VME_ERR_CAPABILITY_DENIED', `${operation} is a host:framebuffer operation, not host:${control}`, { control, operation });
   if (operation === 'key') return { accepted: services.ports.hostKeys?.(services.app, args.keys as Uint8Array) ?? 0 };
+  if (operation === 'pointer') {
+    const { x, y, buttons } = args as { x: number; y: number; buttons: number };
+    return { accepted: services.ports.hostPointer?.(services.app, { x, y, buttons }) ?? false };
+  }
   const screen = services.ports.hostScreen?.(services.app, args.since as number);
   if (!screen) return { changed: false, changeCount: 0, columns: 0, rows: 0, cursorRow: 0, cursorColumn: 0, cells: new Uint8Array(0) };
   return { ...screen, changed: screen.cells !== undefined, cells: screen.cells ?? new Uint8Array(0) };

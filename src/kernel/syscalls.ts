@@ -43,6 +43,11 @@ export const SYSCALLS = {
     },
     /** `host:framebuffer` only: keys typed on the host keyboard (KVM key events); `accepted` is how many fit its queue. */
     key: { args: { keys: { type: 'bytes', maxBytes: 64 } }, reply: { accepted: { type: 'integer', min: 0, max: 64 } } },
+    /** `host:framebuffer` only: a KVM pointer event — pixel x, y on the 640×400 picture of the screen and the RFB button mask; `accepted` false without a host pointer. */
+    pointer: {
+      args: { x: { type: 'integer', min: 0, max: 639 }, y: { type: 'integer', min: 0, max: 399 }, buttons: { type: 'integer', min: 0, max: 255 } },
+      reply: { accepted: { type: 'boolean' } },
+    },
     /** `host:boot` only (IDE-R): `attach` puts media served by the app in `device` (`ider-cd`/`ider-floppy`), `detach` empties it; the host reads its blocks with `host-media-read` requests. */
     media: {
       args: {

@@ -112,6 +112,11 @@ class HostControlRelay implements HostPorts {
     return this.host?.keyboard.press(keys) ?? 0;
   }
 
+  /** KVM pointer events: to the host's pointer, when it has one. */
+  hostPointer(_app: string, event: { x: number; y: number; buttons: number }): boolean {
+    return this.host?.pointer?.(event) ?? false;
+  }
+
   /** An app's unsolicited message (e.g. APF over LME) goes to the host on the client's connection. */
   heciSend(app: string, client: string, bytes: Uint8Array): boolean {
     const sent = this.bus?.sendToClient(client, bytes) ?? 0;

@@ -3,7 +3,10 @@
  * test pins it). Headless TCG PC: paused at start (-S) so vme connects QMP and COM1 first; QMP and
  * COM1 are Unix-socket chardevs in client mode (vme listens, QEMU connects); guest resets end the
  * process (-no-reboot) so every boot is a fresh launch with the boot order of that moment; the boot
- * order is `bootindex` on each device with `-boot strict=on` (only the listed devices boot).
+ * order is `bootindex` on each device with `-boot strict=on` (only the listed devices boot). A
+ * virtio tablet is the absolute pointer KVM pointer events drive (qemu-pointer.ts): unlike a USB
+ * tablet it costs the boot nothing (SeaBIOS spends ~100 ms bringing up a USB controller); guests
+ * need a virtio-input driver (Linux has one; Windows needs virtio-win).
  */
 import type { BootDeviceName } from '../boot-order.js';
 
@@ -61,6 +64,7 @@ export function qemuArgs(launch: QemuLaunch): string[] {
     '-S', '-no-reboot', '-display', 'none', '-vga', 'std', '-boot', 'strict=on,menu=off',
     '-chardev', `socket,id=vme-qmp,path=${qemuValue(launch.qmpSocket)},server=off`, '-mon', 'chardev=vme-qmp,mode=control',
     '-chardev', `socket,id=vme-com1,path=${qemuValue(launch.serialSocket)},server=off`, '-serial', 'chardev:vme-com1',
+    '-device', 'virtio-tablet-pci,id=vme-tablet', // KVM's absolute pointer (QMP input-send-event abs axes)
     ...(launch.vncSocket ? ['-vnc', `unix:${launch.vncSocket}`] : []),
     ...(launch.disk ? ['-drive', drive(QEMU_DEVICE_IDS.disk, launch.disk, false), '-device', `ide-hd,drive=${QEMU_DEVICE_IDS.disk}-drive,id=${QEMU_DEVICE_IDS.disk},bus=ide.0,unit=0${bootIndex('disk')}`] : []),
     '-drive', drive(QEMU_DEVICE_IDS.cd, launch.cd, true), '-device', `ide-cd,drive=${QEMU_DEVICE_IDS.cd}-drive,id=${QEMU_DEVICE_IDS.cd},bus=ide.1,unit=0${bootIndex('cd')}`,

@@ -11,7 +11,8 @@
  *   sleep/hibernate   refused (no OS agent); a guest that suspends itself is S3, woken by power on.
  * A guest reboot (QEMU runs with -no-reboot) is a reset with reason os-request; a guest power-off
  * is S5. Boot order and one-time boot are `bootindex` at launch. COM1 is `serial` (the SOL seam),
- * VGA text memory is `screen` (KVM), `keyboard.press` is QMP `send-key`, and the CD and IDE-R CD
+ * VGA text memory is `screen` (KVM), `keyboard.press` is QMP `send-key`, `pointer` is QMP
+ * `input-send-event` on a virtio tablet (at most 32 in flight; more are refused), and the CD and IDE-R CD
  * drives take media through `setMedia` (QMP `blockdev-change-medium`/`eject` while running); media
  * a redirection console serves block by block reaches QEMU as a read-only NBD export (nbd-server.ts).
  * Every QMP call and process stop is bounded; `close()` leaves no process behind.
@@ -29,6 +30,8 @@ import { canApply, POWER_REQUESTS, powerRequest, PowerStateMachine, type PowerCh
 import { EventTrace, type HostEvent, type HostEventBody } from '../trace.js';
 import { isQemuBootDevice, QEMU_DEVICE_IDS, qemuArgs, type DriveImage, type QemuLaunch } from './qemu-args.js';
 import { qcodesFor } from './qemu-keys.js';
+import { qmpPointerEvents } from './qemu-pointer.js';
+import { clampPointer, type PointerEvent } from '../pointer.js';
 import { DEFAULT_QEMU_BINARY, spawnQemu, stopQemu, type QemuProcess } from './qemu-process.js';
 import { BDA_CURSOR_ADDRESS, parsePpm, QemuTextScreen, VGA_TEXT_ADDRESS, VGA_TEXT_BYTES, type RgbFrame } from './qemu-screen.js';
 import { QemuSerialLine } from './qemu-serial.js';
@@ -74,8 +77,12 @@ interface Run {
   bootDevice: BootDeviceName | undefined;
   dramInitDoneSent: boolean;
   endOfPostSent: boolean;
+  /** The button mask QEMU was last told (a new VM starts with none held). */
+  pointerButtons: number;
 }
 
+/** Pointer events waiting for QMP at most; more are refused (KVM's session also limits its rate). */
+const MAX_POINTER_IN_FLIGHT = 32;
 const MIB = 1024 * 1024;
 const END_OF_POST_TIMEOUT_MS = 5000;
 
@@ -93,6 +100,8 @@ export class QemuHost implements Host {
   readonly #started = performance.now();
   #queue: Promise<void> = Promise.resolve();
   #keys: Promise<void> = Promise.resolve();
+  #input: Promise<void> = Promise.resolve();
+  #pointerInFlight = 0;
   #generation = 0;
   #run: Run | undefined;
   #afterGuestOff: 'stay-off' | 'power-on' = 'stay-off';
@@ -376,7 +385,7 @@ export class QemuHost implements Host {
     if (this.#closed || generation !== this.#generation || this.#power.state !== 'S0') return;
     mkdirSync(this.#options.runDir, { recursive: true });
     const launch = this.#launchPlan();
-    const run: Run = { generation, vm: undefined, running: false, bootDevice: launch.bootOrder[0], dramInitDoneSent: false, endOfPostSent: false };
+    const run: Run = { generation, vm: undefined, running: false, bootDevice: launch.bootOrder[0], dramInitDoneSent: false, endOfPostSent: false, pointerButtons: 0 };
     this.#run = run;
     const vm = await spawnQemu({
       binary: this.#options.qemuBinary ?? DEFAULT_QEMU_BINARY, args: qemuArgs(launch),
@@ -518,6 +527,26 @@ export class QemuHost implements Host {
       this.#keys = this.#keys.then(() => vm.qmp.execute('send-key', args, this.#commandTimeout)).then(() => undefined, () => undefined);
     }
     return presses.length;
+  }
+
+  /** Pointer events sent to QMP and not yet answered. */
+  get pointerInFlight(): number {
+    return this.#pointerInFlight;
+  }
+
+  /** A KVM pointer event as QMP input-send-event (absolute position, changed buttons); false while no VM runs or too many wait. */
+  pointer(event: PointerEvent): boolean {
+    const run = this.#run;
+    const vm = run?.running ? run.vm : undefined;
+    if (!run || !vm || this.#pointerInFlight >= MAX_POINTER_IN_FLIGHT) return false;
+    const events = qmpPointerEvents(run.pointerButtons, event);
+    run.pointerButtons = clampPointer(event).buttons;
+    this.#pointerInFlight++;
+    this.#input = this.#input
+      .then(() => vm.qmp.execute('input-send-event', { events }, this.#commandTimeout))
+      .then(() => undefined, (error: unknown) => { this.#lastError = `input-send-event: ${error instanceof Error ? error.message : String(error)}`; })
+      .finally(() => { this.#pointerInFlight--; });
+    return true;
   }
 
   #record(body: HostEventBody): void {

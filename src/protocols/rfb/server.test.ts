@@ -10,7 +10,7 @@ import { KeysymTranslator } from './keysym.js';
 import { ENCODING } from './messages.js';
 import { BGR233, DEFAULT_PIXEL_FORMAT, PixelConverter, RGB565, type PixelFormat } from './pixel-format.js';
 import { RfbServer, type RfbEvent } from './server.js';
-import { decodeUpdate, handshake, keyEvent, sent, setEncodings, setPixelFormat, testFramebuffer, updateRequest } from './testing.js';
+import { decodeUpdate, handshake, keyEvent, pointerEvent, sent, setEncodings, setPixelFormat, testFramebuffer, updateRequest } from './testing.js';
 
 const CHALLENGE = Uint8Array.from({ length: 16 }, (_, i) => i);
 const fixedRandom = (): Uint8Array => CHALLENGE.slice();
@@ -150,6 +150,20 @@ test('key, pointer and cut-text events; cut text is skipped across chunks withou
   const events = server.receive(Buffer.concat([keyEvent(0x61, true), Uint8Array.of(5, 1, 0, 10, 0, 20), Uint8Array.of(6, 0, 0, 0, 0, 0, 0, 10), Buffer.from('hello')]));
   assert.deepEqual(events, [{ type: 'key', keysym: 0x61, down: true }, { type: 'pointer', buttons: 1, x: 10, y: 20 }, { type: 'cut-text', length: 10 }]);
   assert.deepEqual(server.receive(Buffer.concat([Buffer.from('world'), keyEvent(0xff0d, false)])), [{ type: 'key', keysym: 0xff0d, down: false }]);
+});
+
+test('PointerEvent: position and button mask as sent; the far edge is clamped onto the last pixel; beyond it is malformed', () => {
+  const server = new RfbServer({ framebuffer: testFramebuffer(640, 400) });
+  handshake(server);
+  assert.deepEqual(server.receive(Buffer.concat([pointerEvent(0, 0, 0), pointerEvent(0b101, 639, 399)])), [{ type: 'pointer', buttons: 0, x: 0, y: 0 }, { type: 'pointer', buttons: 5, x: 639, y: 399 }]);
+  assert.deepEqual(server.receive(pointerEvent(0xff, 640, 400)), [{ type: 'pointer', buttons: 0xff, x: 639, y: 399 }]);
+  assert.deepEqual(server.receive(pointerEvent(1, 3, 4).subarray(0, 5)), [], 'a partial message waits');
+  assert.deepEqual(server.receive(Uint8Array.of(4)), [{ type: 'pointer', buttons: 1, x: 3, y: 4 }]);
+  for (const [x, y] of [[641, 0], [0, 401], [0xffff, 0xffff]] as const) {
+    const fresh = new RfbServer({ framebuffer: testFramebuffer(640, 400) });
+    handshake(fresh);
+    assert.throws(() => fresh.receive(pointerEvent(1, x, y)), (e: unknown) => e instanceof RfbError && e.code === 'VME_ERR_RFB_MALFORMED' && /outside the 640x400/.test(e.message));
+  }
 });
 
 test('keysyms become the bytes the host keyboard takes', () => {

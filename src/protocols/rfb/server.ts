@@ -5,8 +5,8 @@
  * set (DES challenge, constant-time comparison, failure closes the connection). Then ClientInit /
  * ServerInit, and the client messages SetPixelFormat (true colour 8/16/32 bpp), SetEncodings
  * (Hextile or Raw), FramebufferUpdateRequest (incremental requests are answered only with the dirty
- * parts, and wait when nothing changed), KeyEvent, PointerEvent, ClientCutText (skipped without
- * buffering). The pixels come from a live `RfbFramebuffer` the owner keeps current and reports
+ * parts, and wait when nothing changed), KeyEvent, PointerEvent (inside the framebuffer; its far
+ * edge is clamped), ClientCutText (skipped without buffering). The pixels come from a live `RfbFramebuffer` the owner keeps current and reports
  * changes of through `invalidate`. Malformed input throws RfbError; the owner closes the connection.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -239,8 +239,7 @@ export class RfbServer {
       }
       case CLIENT_MESSAGE.pointerEvent: {
         if (data.length < POINTER_EVENT.size) return 0;
-        const pointer = POINTER_EVENT.parse(data);
-        events.push({ type: 'pointer', buttons: pointer.buttonMask, x: pointer.x, y: pointer.y });
+        events.push(this.#pointer(POINTER_EVENT.parse(data)));
         return POINTER_EVENT.size;
       }
       case CLIENT_MESSAGE.clientCutText: {
@@ -253,6 +252,16 @@ export class RfbServer {
       default:
         return rfbMalformed(`unknown client message type ${type}`, { type });
     }
+  }
+
+  /**
+   * A position on the framebuffer's far edge (x = width or y = height, as clients that scale a
+   * canvas round to) is clamped onto the last pixel; one beyond it is malformed.
+   */
+  #pointer(pointer: { buttonMask: number; x: number; y: number }): RfbEvent {
+    const { width, height } = this.#options.framebuffer;
+    if (pointer.x > width || pointer.y > height) rfbMalformed(`PointerEvent at ${pointer.x},${pointer.y} is outside the ${width}x${height} framebuffer`, { x: pointer.x, y: pointer.y });
+    return { type: 'pointer', buttons: pointer.buttonMask, x: Math.min(pointer.x, width - 1), y: Math.min(pointer.y, height - 1) };
   }
 
   #setEncodings(data: Uint8Array): number {

@@ -48,6 +48,14 @@ export function keyEvent(keysym: number, down: boolean): Uint8Array {
   return out;
 }
 
+export function pointerEvent(buttons: number, x: number, y: number): Uint8Array {
+  const out = Buffer.alloc(6);
+  out[0] = 5;
+  out[1] = buttons;
+  out.writeUInt16BE(x, 2); out.writeUInt16BE(y, 4);
+  return out;
+}
+
 export interface DecodedRect { readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly encoding: number }
 
 /**
