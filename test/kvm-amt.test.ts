@@ -9,9 +9,8 @@
 // Needs the Debian packages vncsnapshot and libjpeg-turbo-progs (scripts/install-test-deps.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { MemoryBacking } from '../src/flash/index.js';
@@ -25,12 +24,12 @@ import { SCHEMA_BASE } from '../src/amt/wsman/index.js';
 import { ACTION, envelope, textOf } from '../src/amt/wsman/testing.js';
 import { decodeElements } from '../src/protocols/redirection/index.js';
 import { consoleMessages as c } from '../src/protocols/redirection/testing.js';
-import { desEncryptBlock, vncKey } from '../src/protocols/rfb/des.js';
 import { decodeUpdate, setEncodings, updateRequest } from '../src/protocols/rfb/testing.js';
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { tempDir } from './support/cli.js';
 import { waitUntil } from './support/wait.js';
 import { FastClock } from './support/fast-clock.js';
+import { decodeJpeg, inkedCells as inkedCellsOf, runTool, vncPasswordFile } from './support/vnc-peer.js';
 
 const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const PASSWORD = 'Kvm-P@ssw0rd1';
@@ -101,49 +100,18 @@ let admin: AmtConsole;
 const consentCode = (): string | undefined => /AMT user consent code: (\d{6})/.exec(machine.host.screen.render())?.[1];
 const uri = (name: 'IPS_KVMRedirectionSettingData'): string => `${SCHEMA_BASE.IPS}${name}`;
 
-function run(program: string, args: string[], pkg: string): Promise<{ code: number; output: string; stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
-    execFile(program, args, { timeout: 20_000, encoding: 'buffer', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${program} is not installed: install the Debian package ${pkg} (scripts/install-test-deps.sh)`));
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout.toString('latin1')}${stderr.toString('latin1')}`, stdout });
-    });
-  });
-}
+const passwordFile = (name: string, password: string): string => vncPasswordFile(join(dir, name), password);
 
-/** A VNC password file as vncpasswd writes it (see test/kvm-rfb.test.ts). */
-function passwordFile(name: string, password: string): string {
-  const block = Buffer.alloc(8);
-  block.write(password, 'latin1');
-  const path = join(dir, name);
-  writeFileSync(path, desEncryptBlock(vncKey(String.fromCharCode(23, 82, 107, 6, 35, 78, 88, 7)), block));
-  return path;
-}
-
-/** vncsnapshot of display 0 (port 5900) of the platform's address. */
 async function snapshot(name: string, password: string): Promise<{ code: number; output: string; path: string }> {
   const path = join(dir, name);
-  const result = await run('vncsnapshot', ['-passwd', passwordFile(`${name}.pw`, password), `${address}:0`, path], 'vncsnapshot');
+  const result = await runTool('vncsnapshot', ['-passwd', passwordFile(`${name}.pw`, password), `${address}:0`, path], 'vncsnapshot');
   return { ...result, path };
 }
 
 /** Which 8x16 cells have bright ink (rows of columns), from vncsnapshot's JPEG decoded by djpeg. */
 async function inkedCells(path: string): Promise<{ size: number[]; inked: boolean[][] }> {
-  const { code, stdout, output } = await run('djpeg', ['-pnm', path], 'libjpeg-turbo-progs');
-  assert.equal(code, 0, output);
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(stdout.subarray(0, 40).toString('latin1')) ?? assert.fail('djpeg did not write a P6 image');
-  const width = Number(header[1]);
-  const rgb = stdout.subarray(header[0].length);
-  const inked = Array.from({ length: 25 }, (_, row) => Array.from({ length: 80 }, (_, column) => {
-    let bright = 0;
-    for (let y = row * 16; y < row * 16 + 16; y++) {
-      for (let x = column * 8; x < column * 8 + 8; x++) {
-        const i = (y * width + x) * 3;
-        if (Math.max(rgb[i] ?? 0, rgb[i + 1] ?? 0, rgb[i + 2] ?? 0) > 128) bright++;
-      }
-    }
-    return bright >= 4;
-  }));
-  return { size: [width, Number(header[2])], inked };
+  const image = await decodeJpeg(path);
+  return { size: [image.width, image.height], inked: Array.from({ length: 25 }, (_, row) => inkedCellsOf(image, row, 80)) };
 }
 
 /** Waits until the host's screen has not changed for half a second (the OS done booting). */

@@ -4,62 +4,22 @@
 // which 8×16 cells have ink. A raw socket client checks incremental updates and key input.
 // Needs the Debian packages vncsnapshot and libjpeg-turbo-progs (scripts/install-test-deps.sh).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { listenRfb } from '../src/amt/kvm/index.js';
 import { testHost } from '../src/host/testing.js';
-import { desEncryptBlock, vncKey } from '../src/protocols/rfb/des.js';
 import { decodeUpdate, keyEvent, setEncodings, updateRequest } from '../src/protocols/rfb/testing.js';
+import { decodeJpeg, inkedCells, runTool, vncPasswordFile, type ToolRun } from './support/vnc-peer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vme-kvm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const PASSWORD = 'Vme-Kvm1';
 const TEXT = 'Hello from the vme host';
 
-interface Run { readonly code: number | null; readonly output: string }
-
-function run(program: string, args: string[], pkg: string): Promise<Run & { stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
-    execFile(program, args, { timeout: 20_000, encoding: 'buffer', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${program} is not installed: install the Debian package ${pkg} (scripts/install-test-deps.sh)`));
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout.toString('latin1')}${stderr.toString('latin1')}`, stdout });
-    });
-  });
-}
-
-/** A VNC password file as vncpasswd writes it: the password DES-encrypted under VNC's fixed key. */
-function passwordFile(name: string, password: string): string {
-  const block = Buffer.alloc(8);
-  block.write(password, 'latin1');
-  const path = join(dir, name);
-  writeFileSync(path, desEncryptBlock(vncKey(String.fromCharCode(23, 82, 107, 6, 35, 78, 88, 7)), block));
-  return path;
-}
-
-async function decodeJpeg(path: string): Promise<{ width: number; height: number; rgb: Buffer }> {
-  const { code, stdout, output } = await run('djpeg', ['-pnm', path], 'libjpeg-turbo-progs');
-  assert.equal(code, 0, output);
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(stdout.subarray(0, 40).toString('latin1')) ?? assert.fail('djpeg did not write a P6 image');
-  return { width: Number(header[1]), height: Number(header[2]), rgb: stdout.subarray(header[0].length) };
-}
-
-/** Cells of a text row with bright ink (any channel > 128 in at least 4 pixels). */
-function inkedCells(image: { width: number; rgb: Buffer }, row: number, columns: number): boolean[] {
-  return Array.from({ length: columns }, (_, column) => {
-    let bright = 0;
-    for (let y = row * 16; y < row * 16 + 16; y++) {
-      for (let x = column * 8; x < column * 8 + 8; x++) {
-        const i = (y * image.width + x) * 3;
-        if (Math.max(image.rgb[i] ?? 0, image.rgb[i + 1] ?? 0, image.rgb[i + 2] ?? 0) > 128) bright++;
-      }
-    }
-    return bright >= 4;
-  });
-}
+const passwordFile = (name: string, password: string): string => vncPasswordFile(join(dir, name), password);
 
 function hostWithText(): ReturnType<typeof testHost>['host'] {
   const { host } = testHost();
@@ -68,9 +28,9 @@ function hostWithText(): ReturnType<typeof testHost>['host'] {
   return host;
 }
 
-async function screenshot(port: number, name: string, extra: string[] = []): Promise<Run & { path: string }> {
+async function screenshot(port: number, name: string, extra: string[] = []): Promise<ToolRun & { path: string }> {
   const path = join(dir, name);
-  const result = await run('vncsnapshot', [...extra, `127.0.0.1::${port}`, path], 'vncsnapshot');
+  const result = await runTool('vncsnapshot', [...extra, `127.0.0.1::${port}`, path], 'vncsnapshot');
   return { ...result, path };
 }
 

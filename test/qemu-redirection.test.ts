@@ -10,7 +10,6 @@
 // skipped with the reason when QEMU is missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,13 +22,13 @@ import { AMT_INTERFACE } from '../src/apps/amt/interface.js';
 import { checkQemu, QemuHost } from '../src/host/qemu/index.js';
 import { SCHEMA_BASE } from '../src/amt/wsman/index.js';
 import { ACTION, envelope, textOf } from '../src/amt/wsman/testing.js';
-import { desEncryptBlock, vncKey } from '../src/protocols/rfb/des.js';
 import { openIderSession, type IderSession } from '../src/client/ider.js';
 import { AmtConsole, instanceOf, returnValue } from './support/amt-console.js';
 import { bootSector } from './support/boot-sector.js';
 import { tempDir } from './support/cli.js';
 import { TmuxSession } from './support/tmux.js';
 import { waitUntil } from './support/wait.js';
+import { decodeJpeg, inkedCells, runTool, vncPasswordFile } from './support/vnc-peer.js';
 
 const qemuMissing = ((): string | undefined => {
   try {
@@ -135,7 +134,7 @@ test('vncsnapshot through 5900 shows the VM\'s text screen (the boot sector\'s b
   const row = (): string => machine.host.screen.render().split('\n')[24] ?? '';
   await waitUntil(() => row().startsWith(BANNER), 'the banner on the screen copy', 10_000);
   const shot = join(dir, 'screen.jpg');
-  const vnc = await run('vncsnapshot', ['-passwd', passwordFile(RFB_PASSWORD), `${address}:0`, shot]);
+  const vnc = await runTool('vncsnapshot', ['-passwd', passwordFile(RFB_PASSWORD), `${address}:0`, shot], 'vncsnapshot');
   assert.equal(vnc.code, 0, vnc.output);
   const inked = await inkedRow(shot, 24);
   const expected = row().padEnd(80).split('').map((ch) => /[A-Za-z0-9]/.test(ch));
@@ -186,39 +185,9 @@ function elToritoIso(image: Uint8Array): Uint8Array {
   return iso;
 }
 
-function run(program: string, args: string[]): Promise<{ code: number; output: string; stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
-    execFile(program, args, { timeout: 20_000, encoding: 'buffer', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${program} is not installed (scripts/install-test-deps.sh)`));
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout.toString('latin1')}${stderr.toString('latin1')}`, stdout });
-    });
-  });
-}
-
-/** A VNC password file as vncpasswd writes it (see test/kvm-rfb.test.ts). */
-function passwordFile(password: string): string {
-  const block = Buffer.alloc(8);
-  block.write(password, 'latin1');
-  const path = join(dir, 'vnc.pw');
-  writeFileSync(path, desEncryptBlock(vncKey(String.fromCharCode(23, 82, 107, 6, 35, 78, 88, 7)), block));
-  return path;
-}
+const passwordFile = (password: string): string => vncPasswordFile(join(dir, 'vnc.pw'), password);
 
 /** Which 8x16 cells of text row `row` have bright ink, from vncsnapshot's JPEG decoded by djpeg. */
 async function inkedRow(path: string, row: number): Promise<boolean[]> {
-  const { code, stdout, output } = await run('djpeg', ['-pnm', path]);
-  assert.equal(code, 0, output);
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(stdout.subarray(0, 40).toString('latin1')) ?? assert.fail('djpeg did not write a P6 image');
-  const width = Number(header[1]);
-  const rgb = stdout.subarray(header[0].length);
-  return Array.from({ length: 80 }, (_, column) => {
-    let bright = 0;
-    for (let y = row * 16; y < row * 16 + 16; y++) {
-      for (let x = column * 8; x < column * 8 + 8; x++) {
-        const i = (y * width + x) * 3;
-        if (Math.max(rgb[i] ?? 0, rgb[i + 1] ?? 0, rgb[i + 2] ?? 0) > 128) bright++;
-      }
-    }
-    return bright >= 4;
-  });
+  return inkedCells(await decodeJpeg(path), row, 80);
 }
